@@ -1,0 +1,273 @@
+"""From bytes to classified lines and raw records.
+
+Steps, each a small function: :func:`read_bytes` (path, bytes or file object, with a size limit) →
+:func:`decode` (UTF-8 with or without BOM, else a legacy single-byte encoding with a warning) →
+:func:`split_lines` → :func:`classify` (one role per line; continuation lines joined to their record).
+Line numbers are 1-based and carried through every step.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import ScheduleError
+from .fields import looks_like_date
+from .reference import SourceInfo
+
+MAX_BYTES = 20 * 1024 * 1024
+"""Largest source accepted, in bytes (20 MiB)."""
+
+ROLES = ("preamble", "header", "separator", "section", "record", "continuation", "chrome", "blank", "rejected")
+
+Source = str | os.PathLike[str] | bytes | bytearray | BinaryIO
+
+_MAGIC = (
+    (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"), (b"PK\x03\x04", "a ZIP archive (or an Office document)"),
+    (b"\x1f\x8b", "a gzip archive"), (b"BM", None), (b"RIFF", "a RIFF media file"),
+    (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"),
+)
+_SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_LINE_SPLIT = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass
+class RawRecord:
+    """A table row with its continuation lines joined. ``cells`` are stripped and HTML-unescaped."""
+
+    line_no: int
+    section: str
+    section_title: str
+    cells: list[str]
+    pipes: int
+    line_nos: list[int] = field(default_factory=list)
+    joined: bool = False
+
+
+@dataclass
+class Classified:
+    """Result of :func:`classify`: a role per line, the records, page metadata and problems."""
+
+    roles: list[str]
+    owner: list[int | None]  # index into records, per line
+    records: list[RawRecord]
+    preamble: list[str]
+    header: list[str]
+    problems: list[tuple[int, str, str, str]]
+
+
+def read_bytes(source: Source) -> tuple[bytes, str]:
+    """Return the source's bytes and a display name, enforcing :data:`MAX_BYTES`.
+
+    Raises:
+        ScheduleError: the file is missing, unreadable or too large.
+    """
+    if isinstance(source, bytes | bytearray):
+        data, name = bytes(source), "uploaded file"
+    elif isinstance(source, str | os.PathLike):
+        path = Path(source)
+        name = str(path)
+        try:
+            size = path.stat().st_size
+            if path.is_dir():
+                raise ScheduleError(f"{name} is a folder, not a schedule file.")
+            if size > MAX_BYTES:
+                raise ScheduleError(f"{name} is {size / 1e6:.1f} MB, over the {MAX_BYTES // 2**20} MiB limit.")
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise ScheduleError(f"{name} does not exist.") from None
+        except PermissionError:
+            raise ScheduleError(f"{name} cannot be read: permission denied.") from None
+        except OSError as exc:
+            raise ScheduleError(f"{name} cannot be read: {exc.strerror or exc}.") from None
+    elif hasattr(source, "read"):
+        name = str(getattr(source, "name", "uploaded file"))
+        data = source.read(MAX_BYTES + 1)
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        if not isinstance(data, bytes | bytearray):
+            raise ScheduleError(f"{name} did not give bytes when read.")
+        data = bytes(data)
+    else:
+        raise ScheduleError(f"cannot read a schedule from a {type(source).__name__}; give a path, bytes or a file.")
+    if len(data) > MAX_BYTES:
+        raise ScheduleError(f"{name} is over the {MAX_BYTES // 2**20} MiB limit.")
+    return data, name
+
+
+def decode(data: bytes, name: str) -> tuple[str, str, list[tuple[int, str, str, str]]]:
+    """Decode bytes to text; return (text, encoding, problems).
+
+    UTF-8 (BOM optional) is expected. Other text is read as Windows-1252 (Latin-1 where that fails)
+    with a warning naming the first line that is not UTF-8.
+
+    Raises:
+        ScheduleError: empty input, or input that is binary (an image, an archive, NUL bytes).
+    """
+    if not data.strip():
+        raise ScheduleError(f"{name} is empty.")
+    for magic, what in _MAGIC:
+        if data.startswith(magic) and what:
+            raise ScheduleError(f"{name} is {what}, not a text schedule.")
+    if b"\x00" in data[:65536]:
+        raise ScheduleError(f"{name} is a binary file (it contains NUL bytes), not a text schedule.")
+    problems: list[tuple[int, str, str, str]] = []
+    try:
+        text, encoding = data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        try:
+            text, encoding = data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            text, encoding = data.decode("latin-1"), "latin-1"
+        problems.append((line, "encoding", "warning",
+                         f"not UTF-8 (first at line {line}); read as {encoding}, check accented letters"))
+    sample = text[:65536]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f")
+    if controls > max(8, len(sample) // 20):
+        raise ScheduleError(f"{name} looks like a binary file (many control characters), not a text schedule.")
+    return text, encoding, problems
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on LF, CRLF or CR; a final line break does not start an extra line."""
+    lines = _LINE_SPLIT.split(text)
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def _cells(line: str, leading: bool) -> tuple[list[str], int]:
+    """Cells of a pipe row (HTML entities decoded) and its pipe count."""
+    pipes = line.count("|")
+    parts = line.split("|")
+    if leading and parts and not parts[0].strip():
+        parts = parts[1:]
+    if len(parts) > 1 and not parts[-1].strip():
+        parts = parts[:-1]
+    return [html.unescape(p.strip()) if "&" in p else p.strip() for p in parts], pipes
+
+
+def _is_header(cells: list[str]) -> bool:
+    low = [c.casefold() for c in cells]
+    return len(low) >= 3 and "date" in low[0] and any("topic" in c for c in low)
+
+
+def classify(lines: list[str], info: SourceInfo, name: str) -> Classified:
+    """Give every line exactly one role and gather the table rows into records.
+
+    Before the header: non-blank lines are the preamble (page metadata). In the table: the separator,
+    section lines (a lone first cell naming a section, e.g. "Pipeline (full details tbc)"), records,
+    and continuation lines (text or a lone ``|`` that completes the open row above). After the table,
+    and anywhere for lines matching the configured chrome patterns: chrome. A line that fits nowhere
+    is rejected and reported. Pipeline rows have a variable number of cells and are never "open".
+
+    Raises:
+        ScheduleError: no line looks like a table row at all.
+    """
+    n = len(lines)
+    roles = ["blank"] * n
+    owner: list[int | None] = [None] * n
+    records: list[RawRecord] = []
+    preamble: list[str] = []
+    header: list[str] = []
+    problems: list[tuple[int, str, str, str]] = []
+    piped = [i for i, line in enumerate(lines) if "|" in line]
+    if not piped:
+        raise ScheduleError(f"{name} has no table: no line contains a '|' column separator.")
+    last_piped = piped[-1]
+    header_idx = next((i for i in piped[:50] if _is_header(_cells(lines[i], lines[i].lstrip().startswith("|"))[0])),
+                      None)
+    if header_idx is None:
+        header_idx = -1
+        start = piped[0]
+        leading = lines[start].lstrip().startswith("|")
+        expected = max(5, lines[start].count("|"))
+        problems.append((start + 1, "header", "warning", "no header row found; columns read in the usual order"))
+    else:
+        start = header_idx
+        leading = lines[header_idx].lstrip().startswith("|")
+        header, expected = _cells(lines[header_idx], leading)[0], lines[header_idx].count("|")
+    section, section_title = "schedule", ""
+    open_rec: RawRecord | None = None
+    chrome = info.chrome
+    section_patterns = info.sections
+
+    for i in range(n):
+        line = lines[i]
+        stripped = line.strip()
+        if not stripped:
+            continue  # blank; a blank line does not close an open row
+        if i < start:
+            roles[i] = "preamble"
+            preamble.append(html.unescape(stripped))
+            continue
+        if i == header_idx:
+            roles[i] = "header"
+            continue
+        if any(p.search(stripped) for p in chrome):
+            roles[i] = "chrome"
+            open_rec = None
+            continue
+        if "|" not in line:
+            if open_rec is not None:
+                roles[i] = "continuation"
+                owner[i] = len(records) - 1
+                open_rec.cells[-1] = f"{open_rec.cells[-1]} {html.unescape(stripped)}".strip()
+                open_rec.line_nos.append(i + 1)
+                open_rec.joined = True
+            elif i > last_piped:
+                roles[i] = "chrome"
+            else:
+                roles[i] = "rejected"
+                problems.append((i + 1, "line", "warning", f"text outside any table row ignored: {stripped[:80]!r}"))
+            continue
+        if _SEPARATOR_RE.match(line):
+            roles[i] = "separator"
+            continue
+        cells, pipes = _cells(line, leading)
+        first = cells[0] if cells else ""
+        rest_empty = not any(cells[1:])
+        if open_rec is not None and not looks_like_date(first) and (not first or not rest_empty or len(cells) <= 1):
+            # The row above was cut short: this line carries on its last cell and adds the others.
+            roles[i] = "continuation"
+            owner[i] = len(records) - 1
+            if cells:
+                open_rec.cells[-1] = f"{open_rec.cells[-1]} {cells[0]}".strip()
+                open_rec.cells.extend(cells[1:])
+            open_rec.pipes += pipes
+            open_rec.line_nos.append(i + 1)
+            open_rec.joined = True
+            if open_rec.pipes >= expected:
+                open_rec = None
+            continue
+        if first and rest_empty and not looks_like_date(first):
+            roles[i] = "section"
+            section_title = first
+            section = next((nm for nm, p in section_patterns if p.search(first)), "schedule")
+            open_rec = None
+            continue
+        if not first and rest_empty:
+            roles[i] = "rejected"
+            problems.append((i + 1, "line", "warning", "empty table row ignored"))
+            continue
+        roles[i] = "record"
+        rec = RawRecord(i + 1, section, section_title, cells, pipes, [i + 1])
+        records.append(rec)
+        owner[i] = len(records) - 1
+        open_rec = rec if section == "schedule" and pipes < expected else None
+    if not records:
+        raise ScheduleError(f"{name} has no schedule rows: the table holds no record.")
+    return Classified(roles, owner, records, preamble, header, problems)
+
+
+def iter_roles(classified: Classified) -> Iterable[tuple[int, str]]:
+    """Yield (line_no, role) for every line, in order."""
+    for i, role in enumerate(classified.roles):
+        yield i + 1, role
