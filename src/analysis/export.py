@@ -1,0 +1,71 @@
+"""Tables that leave the app safely: CSV and XLSX with formula-injection neutralised.
+
+A text cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed with ``'``
+(OWASP's advice against CSV/formula injection). Numbers, dates and booleans are left as they are.
+List-like cells (tuples) are written as "a; b".
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+
+import pandas as pd
+
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_text(value: object) -> object:
+    """Return ``value`` with a leading ``'`` if it is a string that a spreadsheet would run as a formula.
+
+    Examples:
+        >>> neutralise_text("=HYPERLINK(1)"), neutralise_text(-3), neutralise_text("ok")
+        ("'=HYPERLINK(1)", -3, 'ok')
+    """
+    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _flat(value: object) -> object:
+    if isinstance(value, tuple | list):
+        return "; ".join(str(v) for v in value)
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy ready for export: lists joined with "; ", text neutralised, numbers untouched.
+
+    Does not mutate ``frame``.
+    """
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object:
+            out[col] = out[col].map(_flat).map(neutralise_text)
+    return out
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV (UTF-8 with BOM, so spreadsheet programs read accents) of :func:`safe_frame`."""
+    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx_bytes(tables: Mapping[str, pd.DataFrame], dictionary: pd.DataFrame | None = None) -> bytes:
+    """An XLSX workbook with one sheet per table (neutralised) and an optional data-dictionary sheet."""
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        for name, frame in tables.items():
+            data = safe_frame(frame)
+            for col in data.columns:
+                if pd.api.types.is_datetime64_any_dtype(data[col]):
+                    data[col] = data[col].dt.date
+            data.to_excel(writer, sheet_name=name[:31], index=False)
+            sheet = writer.sheets[name[:31]]
+            sheet.freeze_panes = "A2"
+            for idx, col in enumerate(data.columns, start=1):
+                width = min(60, max(10, len(str(col)) + 2,
+                                    int(data[col].astype(str).str.len().quantile(0.9)) + 2 if len(data) else 0))
+                sheet.column_dimensions[sheet.cell(row=1, column=idx).column_letter].width = width
+        if dictionary is not None:
+            safe_frame(dictionary).to_excel(writer, sheet_name="data dictionary", index=False)
+    return buf.getvalue()
