@@ -40,7 +40,7 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """
     out = frame.copy()
     for col in out.columns:
-        if out[col].dtype == object:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(_flat).map(neutralise_text)
     return out
 
@@ -63,8 +63,9 @@ def to_xlsx_bytes(tables: Mapping[str, pd.DataFrame], dictionary: pd.DataFrame |
             sheet = writer.sheets[name[:31]]
             sheet.freeze_panes = "A2"
             for idx, col in enumerate(data.columns, start=1):
-                width = min(60, max(10, len(str(col)) + 2,
-                                    int(data[col].astype(str).str.len().quantile(0.9)) + 2 if len(data) else 0))
+                lengths = data[col].map(lambda v: len(str(v)) if v is not None else 0)
+                typical = int(lengths.quantile(0.9)) if len(lengths) else 0
+                width = min(60, max(10, len(str(col)) + 2, typical + 2))
                 sheet.column_dimensions[sheet.cell(row=1, column=idx).column_letter].width = width
         if dictionary is not None:
             safe_frame(dictionary).to_excel(writer, sheet_name="data dictionary", index=False)

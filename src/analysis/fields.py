@@ -36,6 +36,8 @@ _MON = r"(?P<mon{n}>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.
 _DAY = r"(?P<day{n}>\d{{1,2}})(?:st|nd|rd|th)?"
 _YEAR = r"(?:,?\s+(?P<year{n}>\d{{4}}))?"
 _DASH = r"\s*(?:[-–—]|to|until)\s*"
+YEARS = range(1900, 2101)
+"""Years a date may fall in; others are reported (and would not fit a pandas timestamp either)."""
 
 
 def _one(n: int) -> str:
@@ -115,6 +117,9 @@ def parse_date(raw: str, year: int) -> DateField:
             end = dt.date(start_year, month, day_end)
     except ValueError:
         return DateField(raw, None, None, "tbd", False, (("date", "warning", f"no such date: {text!r}"),))
+    if start.year not in YEARS or (end is not None and end.year not in YEARS):
+        return DateField(raw, None, None, "tbd", False,
+                         (("date", "warning", f"year outside {YEARS[0]}–{YEARS[-1]}: {text!r}"),))
     issues: tuple[Issue, ...] = ()
     if end is not None and end < start:
         issues = (("date", "warning", f"date range ends before it starts: {text!r}"),)
@@ -150,7 +155,7 @@ class LeadsField:
     issues: tuple[Issue, ...] = ()
 
 
-_WG_RE = re.compile(r"^\s*(?:working\s+group|WG)\s*(\d+)\s*(?:[:\-–—]\s*|$)", re.IGNORECASE)
+_WG_RE = re.compile(r"^\s*(?:working\s+group|WG)\s*(\d{1,3})\s*(?:[:\-–—]\s*|$)", re.IGNORECASE)
 _SPLIT_LEADS = re.compile(r"\s*[,;]\s*")
 _AND_RE = re.compile(r"\s+(?:and|&)\s+")
 _ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9\-]{1,}$")
@@ -277,7 +282,7 @@ class FormatField:
 
 
 _LABEL_RE = re.compile(r"\b(Format|Audiences?|Purpose)\s*:", re.IGNORECASE)
-_COUNT_RE = re.compile(r"\((\d+)\)|\b(\d+)\s*(?:sessions|slots)\b|\b(two|three|four)\s+sessions\b", re.IGNORECASE)
+_COUNT_RE = re.compile(r"\((\d{1,3})\)|\b(\d{1,3})\s*(?:sessions|slots)\b|\b(two|three|four)\s+sessions\b", re.IGNORECASE)
 _WORD_NUM = {"two": 2, "three": 3, "four": 4}
 _INTERP_RE = re.compile(r"interpretation", re.IGNORECASE)
 _QUOTES = str.maketrans("", "", "‘’“”\"'")

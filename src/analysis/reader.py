@@ -234,7 +234,11 @@ def classify(lines: list[str], info: SourceInfo, name: str) -> Classified:
         cells, pipes = _cells(line, leading)
         first = cells[0] if cells else ""
         rest_empty = not any(cells[1:])
-        if open_rec is not None and not looks_like_date(first) and (not first or not rest_empty or len(cells) <= 1):
+        known_section = bool(first) and rest_empty and any(p.search(first) for _, p in section_patterns)
+        if (
+            open_rec is not None and not known_section and not looks_like_date(first)
+            and (not first or not rest_empty or len(cells) <= 1 or open_rec.pipes + pipes <= expected)
+        ):
             # The row above was cut short: this line carries on its last cell and adds the others.
             roles[i] = "continuation"
             owner[i] = len(records) - 1

@@ -371,7 +371,9 @@ def load_reference(reference_dir: Path | None = None, source_meta: Path | None =
                 raise ReferenceDataError(f"{vocab_path}: theme {t.name!r} maps to unknown GCM objective {g}.")
     for wg in wgs.values():
         if wg.theme is not None and wg.theme not in theme_names:
-            raise ReferenceDataError(f"{wg_path}: key 'working_groups.{wg.code}.theme' names unknown theme {wg.theme!r}.")
+            raise ReferenceDataError(
+                f"{wg_path}: key 'working_groups.{wg.code}.theme' names unknown theme {wg.theme!r}."
+            )
 
     return Reference(
         org_types=org_types,

@@ -233,7 +233,7 @@ def _build(classified: Classified, lines: list[str], meta: SourceMeta, ref: Refe
             person = lead.kind == "person"
             for c, v in zip(LEAD_COLUMNS, (
                 sid, lead.name, lead.raw, lead.kind, org.kind_label if org else "Unknown",
-                lead.organisation if person else None, lead.organisation or None,
+                (lead.organisation or None) if person else None, lead.organisation or None,
                 org.acronym if org else None, lead.unit, lead.role, lead.resolved, lead.inferred, line,
             ), strict=True):
                 lead_rows[c].append(v)

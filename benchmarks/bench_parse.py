@@ -1,0 +1,280 @@
+"""Benchmark: read and normalise synthetic schedule pages of 1k, 10k and 100k records.
+
+Run as ``python benchmarks/bench_parse.py`` (``--sizes 1000 10000`` to choose sizes, ``--profile`` to print
+a cProfile of the largest size). Each page is generated with a fixed seed and carries every quirk of the
+bundled page: preamble, header, separator, rows spilled onto a lone ``|`` line or a text line, mixed date
+styles, TBD dates, ``WGn:`` prefixes, people, aliases and typos, "others", an empty "Lead Discussant:",
+HTML entities and markup, a Pipeline section with shifted columns and bare ``TBD |`` rows, and page chrome.
+
+Timing: one warm-up, then the best of three runs of ``load_schedule(bytes)``; the memoisation caches of the
+field parsers are cleared before every run so repeated runs do not flatter the figure. Peak memory is
+measured in a separate run under tracemalloc (Python allocations, including pandas' buffers).
+
+Targets (2-core machine): 100k records in at most 1.0 s, and time(100k) / time(10k) at most 11.
+Exit status 0 when every target applicable to the sizes run passes, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import io
+import pstats
+import random
+import resource
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from types import ModuleType
+
+import analysis
+import analysis.fields
+import analysis.reader
+import analysis.schedule
+
+SEED = 20200507
+TARGET_100K_SECONDS = 1.0
+TARGET_RATIO = 11.0
+
+PREAMBLE = (
+    "All sessions are hosted by the UN Network in collaboration with Network members, Member States "
+    "and/or stakeholders"
+)
+HEADER = "Date | Topic | Working Group (WG) and Co-leads | Format, Audience and Purpose | Documents |"
+SEPARATOR = "---|---|---|---|---|"
+CHROME = (
+    "*References to Kosovo shall be understood to be in the context of United Nations Security Council "
+    "resolution 1244 (1999).",
+    "Newsletter",
+    "Subscribe to our newsletter.",
+)
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+SUBJECTS = (
+    "Alternatives to detention", "Safe and Inclusive Access to Services", "Future of Human Mobility",
+    "Regular pathways", "Gender-specific Implications of the COVID-19 Pandemic on Migrants",
+    "COVID-19 and People on the Move", "Migrant workers in agriculture", "COVID-19 and human trafficking",
+    "Migrant Children and Youth", "Xenophobia and social cohesion", "Return and reintegration",
+    "Remittances in times of crisis", "Access to health services", "Labour migration agreements",
+    "Civil Society Mapping", "Data for policy", "Women migrant workers", "Social protection for migrants",
+    "Immigration detention &amp; COVID-19", "Regional impacts and practices",
+)
+QUALIFIERS = (
+    "", "", "", ": Impacts and Practices", " in Latin America", " in Asia and the Pacific", " in Africa",
+    " in the Arab States", " in Europe", ": lessons learned", " &amp; good practices", " (part 2)",
+    ": country examples", " — a dialogue", " <b>update</b>",
+)
+ORGS = (
+    "IOM", "WHO", "UN Habitat", "UNICEF", "UNHCR", "OHCHR", "UN Women", "FAO", "UNODC", "ICAT", "IDC",
+    "Act Alliance", "Asia-Pacific Refugee Rights Network", "Women in Migration Network", "Bloque Latinoamericao",
+    "Major Group on Children and Youth", "Child Rights Initiative", "Mixed Migration Center", "CERAH",
+    "Geneva Graduate Institute", "Zolberg Institute, New School", "IOM ODG", "UNDP", "ILO", "UN DESA",
+)
+PEOPLE = ("António Vitorino", "Liu Zhenmin", "Gillian Triggs", "Charlotte Petri Gornitzka", "Asako Okai",
+          "Moussa Oumarou")
+UNKNOWN = ("Acme Foundation", "Jane Doe", "Migrant Voices Collective", "Pat Example")
+WGS = {"WG2": ("IDC", "UNICEF", "UNHCR"), "WG3": ("OHCHR", "Act Alliance", "Asia-Pacific Refugee Rights Network"),
+       "WG4": ("ILO", "IOM"), "WG5": ("IOM", "OHCHR", "UNICEF"), "WG6": ("WHO", "UN Habitat")}
+FORMATS = ("Listening Sessions (2)", "Listening Session", "Webinar", "‘Migration Coffee’ informal Zoom gathering",
+           "Listening Session in Spanish and English, with simultaneous interpretation", "Webinar on Zoom",
+           "Consultation (3)", "TBD")
+AUDIENCES = ("Country and regional level stakeholders/civil society and UN Networks", "Civil society and UN Networks",
+             "UN system, Member States, stakeholders", "Member States, Network", "TBD", "Member States",
+             "Member States, UN Agencies, Civil Society", "academia and the general public")
+PURPOSES = (
+    "Draw inputs towards a policy brief.",
+    "Dialogue on mobility and xenophobia.",
+    "Share lessons learned.",
+    "Feedback on the policy brief on immigration detention.",
+    "Language accessibility &amp; regional dimensions.",
+    "Insight into the Working Group.",
+    "Discussion of the SG&#39;s latest report",
+    "TBD",
+)
+DOCUMENTS = ("", "", "", "", "Full Webinar", "Reflections", "Reflections; Full Webinar")
+PUBLICATIONS = ("Published commentary on COVID-19 and the GCM", "Webinar", "Policy brief on {s}",
+                "Published commentary on {s}", "")
+
+
+def _date(rng: random.Random) -> str:
+    r = rng.random()
+    if r < 0.15:
+        return rng.choice(("TBD", "TBD", "TBC", ""))
+    day, month = rng.randint(1, 28), rng.choice(MONTHS)
+    suffix = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd"}.get(day, "th")
+    style = rng.randrange(7)
+    if style == 0:
+        return f"{day} {month}"
+    if style == 1:
+        return f"{day}{suffix} {month}"
+    if style == 2:
+        return f"{month} {day}{suffix}"
+    if style == 3:
+        return f"{month[:3]} {day}{suffix}"
+    if style == 4:
+        return f"{day}{suffix} {month} {rng.choice((2020, 2020, 2021))}"
+    if style == 5:
+        return f"{day}-{day + 1} {month}"
+    return rng.choice(("7 May", "20 May", "4th June", "July 9th", "2nd July", "Feb 17th", "22-23 March",
+                       "1st March 2021", "7 May", "31 February", "soon"))
+
+
+def _leads(rng: random.Random) -> str:
+    r = rng.random()
+    if r < 0.3:
+        wg = rng.choice(tuple(WGS))
+        return f"{wg}: {', '.join(WGS[wg])}"
+    if r < 0.37:
+        people = rng.sample(PEOPLE, rng.randint(1, 3))
+        return ", ".join(people) + (", Lead Discussant:" if rng.random() < 0.5 else "")
+    names = rng.sample(ORGS, rng.randint(1, 4))
+    if rng.random() < 0.08:
+        names.append(rng.choice(UNKNOWN))
+    if rng.random() < 0.1:
+        names.append("others")
+    return ", ".join(names)
+
+
+def _format_cell(rng: random.Random) -> str:
+    fmt = rng.choice(FORMATS)
+    if fmt == "TBD" and rng.random() < 0.5:
+        return "Format: TBD"
+    if rng.random() < 0.3:
+        return f"Format: {fmt} Audience: {rng.choice(AUDIENCES)}"
+    return f"Format: {fmt} Audience: {rng.choice(AUDIENCES)} Purpose: {rng.choice(PURPOSES)}"
+
+
+def _topic(rng: random.Random, i: int) -> str:
+    topic = rng.choice(SUBJECTS) + rng.choice(QUALIFIERS)
+    return f"{topic} #{i}" if rng.random() < 0.1 else topic
+
+
+def make_page(n_records: int, seed: int = SEED) -> bytes:
+    """A synthetic page of ``n_records`` records (about 90% schedule rows, 10% pipeline rows) as UTF-8."""
+    rng = random.Random(seed)
+    n_pipeline = max(4, n_records // 10)
+    n_schedule = n_records - n_pipeline
+    out = [PREAMBLE, HEADER, SEPARATOR]
+    for i in range(n_schedule):
+        date, topic, leads, fmt, docs = _date(rng), _topic(rng, i), _leads(rng), _format_cell(rng), rng.choice(DOCUMENTS)
+        r = rng.random()
+        if r < 0.03:  # the row lost its last cell: a lone "|" on the next line closes it
+            out.append(f"{date} | {topic} | {leads} | {fmt} |")
+            out.append("|")
+        elif r < 0.05:  # the format cell spilled onto the next line as plain text
+            cut = fmt.find(" Purpose:")
+            cut = cut if cut > 0 else len(fmt) // 2
+            out.append(f"{date} | {topic} | {leads} | {fmt[:cut]}")
+            out.append(f"{fmt[cut:].strip()} | {docs} |")
+        else:
+            out.append(f"{date} | {topic} | {leads} | {fmt} | {docs} |")
+    out.append("Pipeline (full details tbc) | ||||")
+    for _ in range(n_pipeline - 1):
+        r = rng.random()
+        subject = rng.choice(SUBJECTS)
+        orgs = ", ".join(rng.sample(ORGS, rng.randint(1, 3)))
+        if r < 0.1:
+            out.append("TBD |")
+        elif r < 0.35:
+            out.append(f"{subject} Reports | {orgs}, others | Webinar | ||")
+        elif r < 0.7:
+            pub = rng.choice(PUBLICATIONS).format(s=subject.lower())
+            out.append(f"TBD | {orgs} | {pub} | ||")
+        else:
+            out.append(f"TBD | {orgs} | |||")
+    out.append("TBD |")
+    out.extend(CHROME)
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def clear_parser_caches() -> None:
+    """Clear every lru_cache defined in the parser modules (not the reference, which loads once per process)."""
+    modules: tuple[ModuleType, ...] = (analysis.fields, analysis.reader, analysis.schedule)
+    for module in modules:
+        for obj in vars(module).values():
+            if callable(getattr(obj, "cache_clear", None)) and getattr(obj, "__module__", None) == module.__name__:
+                obj.cache_clear()
+
+
+def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
+    """Best wall time of ``repeat`` runs after one warm-up, caches cleared before each run."""
+    clear_parser_caches()
+    fn()
+    times = []
+    for _ in range(repeat):
+        clear_parser_caches()
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def peak_memory(data: bytes) -> int:
+    """Peak bytes allocated by Python while reading ``data`` (tracemalloc), caches cleared first."""
+    clear_parser_caches()
+    gc.collect()
+    tracemalloc.start()
+    analysis.load_schedule(data)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--profile", action="store_true", help="print a cProfile of the largest size")
+    parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
+    args = parser.parse_args(argv)
+
+    analysis.load_reference()  # loaded once per process, like the app
+    rows = []
+    timings: dict[int, float] = {}
+    for n in args.sizes:
+        data = make_page(n)
+        schedule = analysis.load_schedule(data)
+        assert len(schedule.sessions) == n, (len(schedule.sessions), n)
+        assert len(schedule.lines) == data.count(b"\n")
+        seconds = best_of(lambda data=data: analysis.load_schedule(data))
+        timings[n] = seconds
+        peak = None if args.no_memory else peak_memory(data)
+        rows.append((n, len(schedule.lines), len(data), seconds, n / seconds, peak))
+
+    print(f"{'records':>9} {'lines':>9} {'MB':>7} {'seconds':>9} {'records/s':>11} {'peak MB':>9}")
+    for n, lines, size, seconds, rate, peak in rows:
+        peak_txt = f"{peak / 2**20:9.1f}" if peak is not None else f"{'-':>9}"
+        print(f"{n:>9,} {lines:>9,} {size / 2**20:7.2f} {seconds:9.3f} {rate:11,.0f} {peak_txt}")
+    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    print(f"process peak RSS: {max_rss:.0f} MB")
+
+    ok = True
+    if 100_000 in timings:
+        passed = timings[100_000] <= TARGET_100K_SECONDS
+        ok &= passed
+        print(f"100k records: {timings[100_000]:.3f} s (target ≤ {TARGET_100K_SECONDS} s) "
+              f"{'PASS' if passed else 'FAIL'}")
+    if 100_000 in timings and 10_000 in timings:
+        ratio = timings[100_000] / timings[10_000]
+        passed = ratio <= TARGET_RATIO
+        ok &= passed
+        print(f"time(100k)/time(10k): {ratio:.2f} (target ≤ {TARGET_RATIO:g}) {'PASS' if passed else 'FAIL'}")
+
+    if args.profile:
+        data = make_page(max(args.sizes))
+        clear_parser_caches()
+        profiler = cProfile.Profile()
+        profiler.enable()
+        analysis.load_schedule(data)
+        profiler.disable()
+        buf = io.StringIO()
+        pstats.Stats(profiler, stream=buf).sort_stats("cumulative").print_stats(30)
+        print(buf.getvalue())
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

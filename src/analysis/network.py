@@ -1,0 +1,118 @@
+"""The co-lead network: organisations linked when they co-led at least one record.
+
+Nodes are organisations (people folded into their organisation), or, with ``people_as_nodes``, people
+as their own nodes linked to their organisation. Edge weight = number of records co-led. Isolated
+leads stay in the graph. Layout is seeded so every run draws the same picture.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import networkx as nx
+import pandas as pd
+
+from .schedule import Schedule
+
+PERSON_TYPE = "Person"
+
+
+def build_graph(schedule: Schedule, people_as_nodes: bool = False) -> nx.Graph:
+    """Build the co-lead graph.
+
+    Node attributes: ``label`` (acronym or name), ``org_type``, ``kind`` ("organisation" | "person"),
+    ``records`` (number of records led), ``sessions`` (their ids, in source order), ``affiliation`` for
+    people. Edge attributes: ``weight`` (records co-led), ``sessions``, ``relation`` ("co-lead" or
+    "affiliation").
+    """
+    ref = schedule.reference
+    g = nx.Graph()
+    leads = schedule.leads
+    if not people_as_nodes:
+        leads = leads.assign(node=leads["organisation"].fillna(leads["name"]))
+    else:
+        leads = leads.assign(node=leads["name"])
+    leads = leads.drop_duplicates(["session_id", "node"])
+    order = {sid: i for i, sid in enumerate(schedule.sessions["session_id"])}
+    for row in leads.itertuples(index=False):
+        node = row.node
+        is_person = people_as_nodes and row.kind == "person"
+        if node not in g:
+            org = ref.organisations.get(node)
+            g.add_node(
+                node,
+                label=(node.split()[-1] if is_person else (org.acronym if org else node)),
+                org_type=PERSON_TYPE if is_person else (row.org_type or "Unknown"),
+                kind="person" if is_person else "organisation",
+                affiliation=row.affiliation if is_person else None,
+                sessions=[],
+            )
+        g.nodes[node]["sessions"].append(row.session_id)
+    for _node, data in g.nodes(data=True):
+        data["sessions"] = sorted(set(data["sessions"]), key=lambda s: order.get(s, 0))
+        data["records"] = len(data["sessions"])
+    for sid, group in leads.groupby("session_id", sort=False):
+        for a, b in combinations(sorted(set(group["node"])), 2):
+            if g.has_edge(a, b):
+                g[a][b]["weight"] += 1
+                g[a][b]["sessions"].append(sid)
+            else:
+                g.add_edge(a, b, weight=1, sessions=[sid], relation="co-lead")
+    if people_as_nodes:
+        for node, data in list(g.nodes(data=True)):
+            org = data.get("affiliation")
+            if data["kind"] == "person" and org:
+                if org not in g:
+                    o = ref.organisations.get(org)
+                    g.add_node(org, label=o.acronym if o else org, org_type=o.kind_label if o else "Unknown",
+                               kind="organisation", affiliation=None, sessions=[], records=0)
+                if not g.has_edge(node, org):
+                    g.add_edge(node, org, weight=1, sessions=[], relation="affiliation")
+    return g
+
+
+def layout(g: nx.Graph, seed: int = 7) -> dict[str, tuple[float, float]]:
+    """Seeded spring layout; components are laid out side by side so isolated leads stay readable."""
+    if g.number_of_nodes() == 0:
+        return {}
+    pos = nx.spring_layout(g, seed=seed, weight="weight", k=1.6 / max(1, g.number_of_nodes()) ** 0.5,
+                           iterations=200)
+    return {n: (float(x), float(y)) for n, (x, y) in pos.items()}
+
+
+def centrality(g: nx.Graph) -> pd.DataFrame:
+    """Degree, weighted degree and betweenness per node, with ``bridge`` for articulation points.
+
+    A bridge organisation is one whose removal splits its part of the network: it is the only link
+    between groups of co-leads. Sorted by betweenness, then records led.
+    """
+    cols = ["node", "label", "org_type", "records", "partners", "co_led_records", "betweenness", "bridge"]
+    if g.number_of_nodes() == 0:
+        return pd.DataFrame(columns=cols)
+    between = nx.betweenness_centrality(g, normalized=True)
+    bridges = set(nx.articulation_points(g))
+    rows = [{
+        "node": n,
+        "label": d["label"],
+        "org_type": d["org_type"],
+        "records": d["records"],
+        "partners": g.degree(n),
+        "co_led_records": int(sum(w for _, _, w in g.edges(n, data="weight"))),
+        "betweenness": round(between[n], 3),
+        "bridge": n in bridges,
+    } for n, d in g.nodes(data=True)]
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["betweenness", "records", "node"], ascending=[False, False, True],
+                           kind="stable").reset_index(drop=True)
+
+
+def node_records(g: nx.Graph, node: str, schedule: Schedule) -> pd.DataFrame:
+    """The records a node led (date, topic, format, section), in source order; empty when unknown."""
+    cols = ["date", "topic", "format", "section", "source_line"]
+    if node not in g:
+        return pd.DataFrame(columns=cols)
+    ids = g.nodes[node]["sessions"]
+    s = schedule.sessions
+    out = s[s["session_id"].isin(ids)].sort_values("source_line")
+    out = out.assign(date=out["date"].dt.strftime("%-d %b %Y").fillna("Undated"))
+    return out[cols].reset_index(drop=True)

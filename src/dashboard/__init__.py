@@ -1,0 +1,1 @@
+"""Streamlit glue for the dashboard: cached loading, shared filters and page helpers."""
