@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from dashboard.navigation import pages
 from dashboard.state import sidebar_filters
 from dashboard.ui import glossary
 
@@ -12,17 +13,7 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
-PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon="🌍", default=True),
-    st.Page("pages/timeline.py", title="Timeline", icon="🗓️"),
-    st.Page("pages/breakdowns.py", title="Breakdowns", icon="📊"),
-    st.Page("pages/network.py", title="Network", icon="🕸️"),
-    st.Page("pages/gaps.py", title="Gaps", icon="🧩"),
-    st.Page("pages/data.py", title="Data & export", icon="🗂️"),
-    st.Page("pages/report.py", title="Report", icon="🖨️"),
-]
-
-page = st.navigation(PAGES)
+page = st.navigation(pages())
 view = sidebar_filters()
 glossary(view)
 page.run()

@@ -25,7 +25,7 @@ if ui.require_records(view):
     row2[0].metric("Lead organisations", m.organisations, help="People counted for their organisation.")
     row2[1].metric("People named as leads", m.people)
     row2[2].metric("Audience categories reached", m.audiences)
-    row2[3].metric("Date span", m.span)
+    row2[3].metric("Date span (2020)", m.span)
     st.subheader("Highlights")
     st.markdown("\n".join(f"- {line}" for line in highlights(view.schedule)))
     left, right = st.columns(2)

@@ -37,12 +37,12 @@ class Metrics:
 
     @property
     def span(self) -> str:
-        """Date span in words, e.g. "7 May – 9 Jul 2020"; "no dated records" when there are none."""
+        """Date span in words, e.g. "7 May–9 Jul"; "no dated records" when there are none."""
         if self.first_date is None or self.last_date is None:
             return "no dated records"
         if self.first_date == self.last_date:
-            return f"{self.first_date.day} {self.first_date:%b %Y}"
-        return f"{self.first_date.day} {self.first_date:%b} – {self.last_date.day} {self.last_date:%b %Y}"
+            return f"{self.first_date.day} {self.first_date:%b}"
+        return f"{self.first_date.day} {self.first_date:%b}–{self.last_date.day} {self.last_date:%b}"
 
 
 def metrics(schedule: Schedule) -> Metrics:
@@ -183,8 +183,10 @@ def highlights(schedule: Schedule) -> list[str]:
         best = top.iloc[0]
         ties = top[top["count"] == best["count"]]["value"].map(lambda v: acr.get(v, v)).tolist()
         who = ", ".join(ties[:4]) + (f" and {len(ties) - 4} more" if len(ties) > 4 else "")
-        out.append(f"Most active co-lead{'s' if len(ties) > 1 else ''}: **{who}** ({best['count']} records each)"
-                   if len(ties) > 1 else f"Most active co-lead: **{who}** ({best['count']} records).")
+        if len(ties) > 1:
+            out.append(f"Most active co-leads: **{who}** ({best['count']} records each).")
+        else:
+            out.append(f"Most active co-lead: **{who}** ({best['count']} records).")
     weeks = weekly_counts(schedule)
     if len(weeks) and weeks["events"].max() > 0:
         peak = weeks.loc[weeks["events"].idxmax()]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -60,7 +61,7 @@ TEMPLATE = go.layout.Template(
         yaxis=dict(gridcolor="#E3E7EB", linecolor="#8A939B", automargin=True, title=dict(font=dict(size=14))),
     )
 )
-BOTTOM_MARGIN = 64
+SOURCE_SHIFT = 72  # px from the bottom of the plot area to the source line: clears tick labels and axis title
 
 
 @dataclass(frozen=True)
@@ -81,23 +82,32 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=False)
 
 
+def wrap_source(source: str, width: int = 62) -> str:
+    """The source line wrapped to lines of at most ``width`` characters (fits a half-width chart), escaped."""
+    return "<br>".join(esc(line) for line in textwrap.wrap(source, width)) or esc(source)
+
+
 def finish(fig: go.Figure, title: str, ctx: ChartContext, alt: str, height: int | None = None) -> go.Figure:
     """Apply the template, title, filter subtitle, source line, alt text and file name to ``fig``."""
     top = 96
     fig.update_layout(
         template=TEMPLATE,
         title=dict(text=esc(title), subtitle=dict(text=esc(ctx.filters), font=dict(size=14, color="#4A5560"))),
-        margin=dict(t=top, b=BOTTOM_MARGIN + 40, l=16, r=16),
+        margin=dict(t=top, b=SOURCE_SHIFT + 40, l=16, r=16),
         meta={"alt": alt, "filename": f"{_slug(ctx.page)}-{_slug(title)}", "title": title, "filters": ctx.filters},
     )
     if height:
         fig.update_layout(height=height)
     fig.add_annotation(
-        text=esc(ctx.source), showarrow=False, xref="paper", yref="paper", x=0, y=0, xanchor="left",
-        yanchor="top", yshift=-(BOTTOM_MARGIN + 8), font=dict(size=12, color="#4A5560"), align="left",
-        name="source",
+        text=wrap_source(ctx.source), showarrow=False, xref="paper", yref="paper", x=1, y=0, xanchor="right",
+        yanchor="top", yshift=-SOURCE_SHIFT, font=dict(size=12, color="#4A5560"), align="right", name="source",
     )
     return fig
+
+
+def wrap_label(label: str, width: int = 16) -> str:
+    """An axis label broken onto short lines so it needs no rotation, escaped."""
+    return "<br>".join(esc(line) for line in textwrap.wrap(str(label), width)) or esc(label)
 
 
 def empty_figure(title: str, ctx: ChartContext, message: str = "No records match the current filters.") -> go.Figure:
@@ -150,8 +160,8 @@ def lanes(schedule: Schedule, by: str = "group") -> pd.Series:
     if by != "group":
         raise ValueError(f"lane must be 'group' or 'theme', not {by!r}")
     acr = _acronyms(schedule)
-    orgs = schedule.leads.dropna(subset=["organisation"]).groupby("session_id")["organisation"].agg(
-        lambda xs: sorted({acr.get(x, x) for x in xs}, key=str.casefold))
+    orgs = schedule.leads.dropna(subset=["organisation"]).groupby("session_id", sort=False)["organisation"].agg(
+        lambda xs: list(dict.fromkeys(acr.get(x, x) for x in xs)))
     wgs = schedule.reference.working_groups
 
     def lane(row: pd.Series) -> str:
@@ -161,7 +171,10 @@ def lanes(schedule: Schedule, by: str = "group") -> pd.Series:
         names = orgs.get(row["session_id"], [])
         if not names:
             return "Leads not stated"
-        return " + ".join(names) if len(names) <= 2 else f"{names[0]} + {len(names) - 1} co-leads"
+        # A pair shares its lane whichever way round it is written; larger groups go by their first lead.
+        if len(names) <= 2:
+            return " + ".join(sorted(names, key=str.casefold))
+        return f"{names[0]} + {len(names) - 1} co-leads"
 
     return s.apply(lane, axis=1) if len(s) else pd.Series(dtype=object)
 
@@ -209,7 +222,7 @@ def timeline_figure(schedule: Schedule, ctx: ChartContext, lane_by: str = "group
     fig = make_subplots(rows=2, cols=2, shared_yaxes=True, column_widths=[0.84, 0.16], row_heights=[0.76, 0.24],
                         horizontal_spacing=0.015, vertical_spacing=0.1,
                         specs=[[{}, {}], [{}, None]],
-                        subplot_titles=("Dated records (marker size = number of events)", UNDATED,
+                        subplot_titles=("Dated records · marker size = events", UNDATED,
                                         "Records per week"))
     dated = s["date"].notna()
     undated_rank = s[~dated].groupby(lane[~dated]).cumcount()
@@ -249,16 +262,14 @@ def timeline_figure(schedule: Schedule, ctx: ChartContext, lane_by: str = "group
         fig.update_xaxes(range=[lo - pad, hi + pad], row=2, col=1)
     n_und = int((~dated).sum())
     fig.update_xaxes(range=[0.3, max(2, int(undated_rank.max()) + 1 if n_und else 1) + 0.7], showticklabels=False,
-                     showgrid=False, row=1, col=2, title=f"{n_und} record{'s' if n_und != 1 else ''}")
-    fig.update_layout(legend=dict(title="Format (◆ = pipeline)", orientation="h", y=1.0, yanchor="bottom",
-                                  x=0, xanchor="left"), hovermode="closest")
+                     showgrid=False, ticks="", row=1, col=2, title=f"{n_und} record{'s' if n_und != 1 else ''}")
+    fig.update_layout(legend=dict(title="Format<br><sup>◆ = pipeline item</sup>", orientation="v", y=1.0,
+                                  yanchor="top", x=1.01, xanchor="left"), hovermode="closest")
     alt = (f"Timeline of {len(s)} records: {int(dated.sum())} dated from {s.loc[dated, 'date'].min():%-d %B} to "
            f"{s.loc[dated, 'date'].max():%-d %B %Y} and {n_und} undated, in {len(lane_order)} rows "
            f"by {'theme' if lane_by == 'theme' else 'working group or lead'}, coloured by format."
            if dated.any() else f"Timeline of {len(s)} records, none of them dated.")
-    fig = finish(fig, title, ctx, alt, height=height)
-    fig.update_layout(margin=dict(t=140))
-    return fig
+    return finish(fig, title, ctx, alt, height=height)
 
 
 # ------------------------------------------------------------------------------------------------ bars
@@ -327,12 +338,12 @@ def heatmap_figure(grid: pd.DataFrame, ctx: ChartContext, measure: str = "record
     text = [[str(v) if v else "gap" for v in row] for row in z]
     zmasked = [[v if v else None for v in row] for row in z]
     fig = go.Figure(go.Heatmap(
-        z=zmasked, x=[esc(c) for c in grid.columns], y=[esc(i) for i in grid.index], text=text,
+        z=zmasked, x=[wrap_label(c) for c in grid.columns], y=[esc(i) for i in grid.index], text=text,
         texttemplate="%{text}", textfont=dict(size=14), colorscale=SEQUENTIAL, zmin=0, xgap=3, ygap=3,
         hovertemplate="%{y} × %{x}: %{text}<extra></extra>", colorbar=dict(title=measure, thickness=14),
     ))
     fig.update_layout(plot_bgcolor="#F4F4F4")
-    fig.update_xaxes(side="bottom", tickangle=-25, title="audience", showgrid=False)
+    fig.update_xaxes(side="bottom", tickangle=0, title="audience", showgrid=False)
     fig.update_yaxes(autorange="reversed", title="format", showgrid=False)
     gaps = int((z == 0).sum())
     alt = (f"Heatmap of {len(grid.index)} formats by {len(grid.columns)} audiences; {gaps} of {z.size} "

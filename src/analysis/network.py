@@ -2,7 +2,7 @@
 
 Nodes are organisations (people folded into their organisation), or, with ``people_as_nodes``, people
 as their own nodes linked to their organisation. Edge weight = number of records co-led. Isolated
-leads stay in the graph. Layout is seeded so every run draws the same picture.
+leads stay in the graph. The layout is seeded, so every run draws the same picture.
 """
 
 from __future__ import annotations
@@ -72,12 +72,34 @@ def build_graph(schedule: Schedule, people_as_nodes: bool = False) -> nx.Graph:
 
 
 def layout(g: nx.Graph, seed: int = 7) -> dict[str, tuple[float, float]]:
-    """Seeded spring layout; components are laid out side by side so isolated leads stay readable."""
-    if g.number_of_nodes() == 0:
-        return {}
-    pos = nx.spring_layout(g, seed=seed, weight="weight", k=1.6 / max(1, g.number_of_nodes()) ** 0.5,
-                           iterations=200)
-    return {n: (float(x), float(y)) for n, (x, y) in pos.items()}
+    """Seeded layout: each connected group laid out on its own (spring layout), groups packed in rows,
+    largest first. The same graph and seed always give the same positions, so screenshots are reproducible.
+    """
+    comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
+    pos: dict[str, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    row_width = 5.0
+    for comp in comps:
+        sub = g.subgraph(comp)
+        size = 0.6 * len(comp) ** 0.5 if len(comp) > 1 else 0.0
+        if len(comp) == 1:
+            local = {comp[0]: (0.0, 0.0)}
+        elif len(comp) == 2:
+            local = {comp[0]: (-0.3, 0.0), comp[1]: (0.3, 0.0)}
+        else:
+            raw = nx.spring_layout(sub, seed=seed, weight=None, iterations=300)
+            local = {n: (float(p[0]) * size, float(p[1]) * size) for n, p in raw.items()}
+        xs = [p[0] for p in local.values()]
+        ys = [p[1] for p in local.values()]
+        width = max(xs) - min(xs) + 0.9
+        height = max(ys) - min(ys) + 0.7
+        if x > 0 and x + width > row_width:
+            x, y, row_height = 0.0, y - row_height, 0.0
+        for n, (px, py) in local.items():
+            pos[n] = (x + px - min(xs) + 0.45, y + py - max(ys) - 0.35)
+        x += width
+        row_height = max(row_height, height)
+    return pos
 
 
 def centrality(g: nx.Graph) -> pd.DataFrame:

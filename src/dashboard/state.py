@@ -168,9 +168,17 @@ def sidebar_filters() -> View:
 
 
 def current_view() -> View:
-    """The view computed by the entry point for this run (pages call this)."""
-    view = st.session_state.get(_VIEW)
+    """The view computed by the entry point for this run (pages call this once per run).
+
+    When a page runs without the entry point (a fresh server whose first visitor opens a page's URL
+    makes Streamlit fall back to running ``pages/*.py`` directly), register navigation and rerun so
+    the entry point takes over with the same URL.
+    """
+    view = st.session_state.pop(_VIEW, None)
     if view is None:
-        view = sidebar_filters()
+        from .navigation import pages
+
+        st.navigation(pages(), position="hidden")
+        st.rerun()
     return view
 

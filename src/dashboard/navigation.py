@@ -1,0 +1,18 @@
+"""The app's pages, in menu order (used by the entry point, and to recover when Streamlit skips it)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+
+def pages() -> list[st.Page]:
+    """The pages of the dashboard; paths are relative to app.py."""
+    return [
+        st.Page("pages/overview.py", title="Overview", icon="🌍", default=True),
+        st.Page("pages/timeline.py", title="Timeline", icon="🗓️"),
+        st.Page("pages/breakdowns.py", title="Breakdowns", icon="📊"),
+        st.Page("pages/network.py", title="Network", icon="🕸️"),
+        st.Page("pages/gaps.py", title="Gaps", icon="🧩"),
+        st.Page("pages/data.py", title="Data & export", icon="🗂️"),
+        st.Page("pages/report.py", title="Report", icon="🖨️"),
+    ]
