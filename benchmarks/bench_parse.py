@@ -159,7 +159,8 @@ def make_page(n_records: int, seed: int = SEED) -> bytes:
     n_schedule = n_records - n_pipeline
     out = [PREAMBLE, HEADER, SEPARATOR]
     for i in range(n_schedule):
-        date, topic, leads, fmt, docs = _date(rng), _topic(rng, i), _leads(rng), _format_cell(rng), rng.choice(DOCUMENTS)
+        date, topic, leads = _date(rng), _topic(rng, i), _leads(rng)
+        fmt, docs = _format_cell(rng), rng.choice(DOCUMENTS)
         r = rng.random()
         if r < 0.03:  # the row lost its last cell: a lone "|" on the next line closes it
             out.append(f"{date} | {topic} | {leads} | {fmt} |")

@@ -304,7 +304,8 @@ def test_a_complete_row_is_not_continued_by_the_next_dated_row() -> None:
 
 
 def test_section_line_after_a_short_row_is_a_section_not_a_continuation() -> None:
-    text = page("20 May | T | WHO | Format: Webinar |", "Pipeline (full details tbc) | ||||", "TBD | FAO | Webinar | ||")
+    text = page("20 May | T | WHO | Format: Webinar |", "Pipeline (full details tbc) | ||||",
+                "TBD | FAO | Webinar | ||")
     s = load_schedule(text.encode())
     assert roles(s)[2:] == ["record", "section", "record"]
     assert s.sessions["section"].tolist() == ["schedule", "pipeline"]
@@ -356,7 +357,8 @@ def test_header_with_other_column_order_is_followed() -> None:
 
 
 def test_markdown_style_leading_pipes() -> None:
-    text = "| Date | Topic | Co-leads | Format | Documents |\n|---|:---:|---|---|---|\n| 7 May | T | WHO | Webinar | |\n"
+    text = ("| Date | Topic | Co-leads | Format | Documents |\n|---|:---:|---|---|---|\n"
+            "| 7 May | T | WHO | Webinar | |\n")
     s = load_schedule(text.encode())
     assert roles(s) == ["header", "separator", "record"]
     assert s.sessions.loc[0, "topic"] == "T"

@@ -64,6 +64,7 @@ class DateField:
     issues: tuple[Issue, ...] = ()
 
 
+@lru_cache(maxsize=65536)
 def looks_like_date(text: str) -> bool:
     """True when the text is a date expression or a TBD marker (a record's first cell)."""
     return is_tbd(text) or _DATE_RE.match(text) is not None
@@ -282,7 +283,8 @@ class FormatField:
 
 
 _LABEL_RE = re.compile(r"\b(Format|Audiences?|Purpose)\s*:", re.IGNORECASE)
-_COUNT_RE = re.compile(r"\((\d{1,3})\)|\b(\d{1,3})\s*(?:sessions|slots)\b|\b(two|three|four)\s+sessions\b", re.IGNORECASE)
+_COUNT_RE = re.compile(  # at most three digits: "(2020)" is not a count worth believing, nor a 5000-digit one
+    r"\((\d{1,3})\)|\b(\d{1,3})\s*(?:sessions|slots)\b|\b(two|three|four)\s+sessions\b", re.IGNORECASE)
 _WORD_NUM = {"two": 2, "three": 3, "four": 4}
 _INTERP_RE = re.compile(r"interpretation", re.IGNORECASE)
 _QUOTES = str.maketrans("", "", "‘’“”\"'")

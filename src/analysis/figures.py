@@ -82,7 +82,7 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=False)
 
 
-def wrap_source(source: str, width: int = 62) -> str:
+def wrap_source(source: str, width: int = 48) -> str:
     """The source line wrapped to lines of at most ``width`` characters (fits a half-width chart), escaped."""
     return "<br>".join(esc(line) for line in textwrap.wrap(source, width)) or esc(source)
 
@@ -93,19 +93,19 @@ def finish(fig: go.Figure, title: str, ctx: ChartContext, alt: str, height: int 
     fig.update_layout(
         template=TEMPLATE,
         title=dict(text=esc(title), subtitle=dict(text=esc(ctx.filters), font=dict(size=14, color="#4A5560"))),
-        margin=dict(t=top, b=SOURCE_SHIFT + 40, l=16, r=16),
+        margin=dict(t=top, b=SOURCE_SHIFT + 52, l=16, r=16),
         meta={"alt": alt, "filename": f"{_slug(ctx.page)}-{_slug(title)}", "title": title, "filters": ctx.filters},
     )
     if height:
         fig.update_layout(height=height)
     fig.add_annotation(
         text=wrap_source(ctx.source), showarrow=False, xref="paper", yref="paper", x=1, y=0, xanchor="right",
-        yanchor="top", yshift=-SOURCE_SHIFT, font=dict(size=12, color="#4A5560"), align="right", name="source",
+        yanchor="top", yshift=-SOURCE_SHIFT, font=dict(size=11, color="#4A5560"), align="right", name="source",
     )
     return fig
 
 
-def wrap_label(label: str, width: int = 16) -> str:
+def wrap_label(label: str, width: int = 12) -> str:
     """An axis label broken onto short lines so it needs no rotation, escaped."""
     return "<br>".join(esc(line) for line in textwrap.wrap(str(label), width)) or esc(label)
 
@@ -203,9 +203,10 @@ def _size(events: pd.Series) -> pd.Series:
     return 13 + 7 * (events.clip(upper=6) - 1)
 
 
-def timeline_figure(schedule: Schedule, ctx: ChartContext, lane_by: str = "group") -> go.Figure:
+def timeline_figure(schedule: Schedule, ctx: ChartContext, lane_by: str = "group", weekly: bool = True) -> go.Figure:
     """Records on a date axis, one row per working group or lead (or theme), coloured by format and
-    sized by event count; undated records in an "Undated / TBD" panel on the same rows; weekly counts below.
+    sized by event count; undated records in an "Undated / TBD" panel on the same rows; weekly counts below
+    (``weekly=False`` leaves them out, for the compact report).
 
     Traces: per format, one marker trace of dated records (``name`` = format) and one of undated records
     (``legendgroup`` = format, ``meta`` = "undated"); then the weekly bar trace (``meta`` = "weekly").
@@ -219,11 +220,12 @@ def timeline_figure(schedule: Schedule, ctx: ChartContext, lane_by: str = "group
     order = (pd.DataFrame({"lane": lane, "date": s["date"]}).groupby("lane")["date"].min()
              .sort_values(na_position="last"))
     lane_order = list(order.index)
-    fig = make_subplots(rows=2, cols=2, shared_yaxes=True, column_widths=[0.84, 0.16], row_heights=[0.76, 0.24],
-                        horizontal_spacing=0.015, vertical_spacing=0.1,
-                        specs=[[{}, {}], [{}, None]],
-                        subplot_titles=("Dated records · marker size = events", UNDATED,
-                                        "Records per week"))
+    if weekly:
+        fig = make_subplots(rows=2, cols=2, shared_yaxes=True, column_widths=[0.84, 0.16],
+                            row_heights=[0.76, 0.24], horizontal_spacing=0.015, vertical_spacing=0.1,
+                            specs=[[{}, {}], [{}, None]])
+    else:
+        fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.8, 0.2], horizontal_spacing=0.015)
     dated = s["date"].notna()
     undated_rank = s[~dated].groupby(lane[~dated]).cumcount()
     formats = [f for f in FORMAT_COLOURS if f in set(s["format"].fillna("Not stated"))]
@@ -245,30 +247,40 @@ def timeline_figure(schedule: Schedule, ctx: ChartContext, lane_by: str = "group
                 customdata=s.loc[m, "session_id"], hovertext=hover[m], hoverinfo="text",
                 meta="dated" if is_dated else "undated",
             ), row=1, col=col)
-    weeks = weekly_counts(schedule)
-    fig.add_trace(go.Bar(x=weeks["week"] + pd.Timedelta(days=3), y=weeks["records"], name="records per week",
-                         marker_color="#56B4E9", showlegend=False, meta="weekly",
-                         hovertemplate="Week of %{customdata:%-d %b}: %{y} records<extra></extra>",
-                         customdata=weeks["week"], width=5 * 86400000), row=2, col=1)
-    height = 360 + 38 * len(lane_order)
+    if weekly:
+        weeks = weekly_counts(schedule)
+        fig.add_trace(go.Bar(x=weeks["week"] + pd.Timedelta(days=3), y=weeks["records"], name="records per week",
+                             marker_color="#56B4E9", showlegend=False, meta="weekly",
+                             hovertemplate="Week of %{customdata:%-d %b}: %{y} records<extra></extra>",
+                             customdata=weeks["week"], width=5 * 86400000), row=2, col=1)
+    height = (360 if weekly else 230) + 38 * len(lane_order)
     fig.update_yaxes(categoryorder="array", categoryarray=lane_order[::-1], row=1, col=1, title=None)
-    fig.update_yaxes(title="records", row=2, col=1, rangemode="tozero", dtick=1)
-    fig.update_xaxes(type="date", tickformat="%-d %b", row=1, col=1, showticklabels=True)
-    fig.update_xaxes(type="date", tickformat="%-d %b", row=2, col=1)
+    two_weeks = 14 * 86_400_000
+    fig.update_xaxes(type="date", tickformat="%-d %b", row=1, col=1, showticklabels=True, dtick=two_weeks,
+                     tickangle=0, title="date (2020) · marker size = number of events")
+    if weekly:
+        fig.update_yaxes(title="records<br>per week", row=2, col=1, rangemode="tozero", dtick=1)
+        fig.update_xaxes(type="date", tickformat="%-d %b", row=2, col=1, dtick=two_weeks, tickangle=0)
     if dated.any():
         lo, hi = s.loc[dated, "date"].min(), s.loc[dated, "date"].max()
         pad = pd.Timedelta(days=5)
-        fig.update_xaxes(range=[lo - pad, hi + pad], row=1, col=1)
-        fig.update_xaxes(range=[lo - pad, hi + pad], row=2, col=1)
+        monday = (lo - pd.Timedelta(days=lo.weekday())).normalize()
+        fig.update_xaxes(range=[lo - pad, hi + pad], tick0=monday, row=1, col=1)
+        if weekly:
+            fig.update_xaxes(range=[lo - pad, hi + pad], tick0=monday, row=2, col=1)
     n_und = int((~dated).sum())
     fig.update_xaxes(range=[0.3, max(2, int(undated_rank.max()) + 1 if n_und else 1) + 0.7], showticklabels=False,
-                     showgrid=False, ticks="", row=1, col=2, title=f"{n_und} record{'s' if n_und != 1 else ''}")
+                     showgrid=False, ticks="", row=1, col=2,
+                     title=f"{UNDATED}<br>({n_und})")
     fig.update_layout(legend=dict(title="Format<br><sup>◆ = pipeline item</sup>", orientation="v", y=1.0,
                                   yanchor="top", x=1.01, xanchor="left"), hovermode="closest")
     alt = (f"Timeline of {len(s)} records: {int(dated.sum())} dated from {s.loc[dated, 'date'].min():%-d %B} to "
            f"{s.loc[dated, 'date'].max():%-d %B %Y} and {n_und} undated, in {len(lane_order)} rows "
            f"by {'theme' if lane_by == 'theme' else 'working group or lead'}, coloured by format."
            if dated.any() else f"Timeline of {len(s)} records, none of them dated.")
+    if not weekly and dated.any():  # compact (report): monthly ticks fit a half-width chart
+        first = s.loc[dated, "date"].min().replace(day=1)
+        fig.update_xaxes(dtick="M1", tickformat="%B", tick0=first, row=1, col=1)
     return finish(fig, title, ctx, alt, height=height)
 
 
@@ -394,11 +406,12 @@ def network_figure(g: nx.Graph, pos: Mapping[str, tuple[float, float]], ctx: Cha
             x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="markers+text", name=t,
             text=[esc(g.nodes[n]["label"]) for n in nodes], textposition="top center",
             textfont=dict(size=13), customdata=nodes, hovertext=hover, hoverinfo="text", meta="nodes",
-            marker=dict(size=[16 + 9 * r for r in recs], color=ORG_TYPE_COLOURS.get(t, "#999999"),
+            marker=dict(size=[12 + 7 * min(r, 6) for r in recs], color=ORG_TYPE_COLOURS.get(t, "#999999"),
                         line=dict(color="#1A1A1A", width=1.2), symbol="square" if t == PERSON_TYPE else "circle"),
         ))
     fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor=None)
+    # Equal scales: the layout's distances are drawn as computed, never squashed by the figure's shape.
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
     fig.update_layout(legend=dict(title="Organisation type", orientation="h", y=1.0, yanchor="bottom", x=0),
                       hovermode="closest", clickmode="event+select", dragmode="pan")
     isolated = [g.nodes[n]["label"] for n in nx.isolates(g)]

@@ -78,25 +78,31 @@ def layout(g: nx.Graph, seed: int = 7) -> dict[str, tuple[float, float]]:
     comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
     pos: dict[str, tuple[float, float]] = {}
     x = y = row_height = 0.0
-    row_width = 5.0
+    row_width = 14.0
     for comp in comps:
-        sub = g.subgraph(comp)
-        size = 0.6 * len(comp) ** 0.5 if len(comp) > 1 else 0.0
+        # A fresh graph in sorted order: subgraph views iterate a set, whose order changes between processes,
+        # and the spring layout's seeded start positions follow node order.
+        sub = nx.Graph()
+        sub.add_nodes_from(comp)
+        sub.add_edges_from(sorted(tuple(sorted(e)) for e in g.subgraph(comp).edges))
+        size = 0.8 * len(comp) ** 0.5 if len(comp) > 1 else 0.0
         if len(comp) == 1:
             local = {comp[0]: (0.0, 0.0)}
         elif len(comp) == 2:
-            local = {comp[0]: (-0.3, 0.0), comp[1]: (0.3, 0.0)}
+            local = {comp[0]: (-0.5, 0.0), comp[1]: (0.5, 0.0)}
         else:
-            raw = nx.spring_layout(sub, seed=seed, weight=None, iterations=300)
+            raw = nx.spring_layout(sub, seed=seed, weight=None, iterations=300, k=2.0 / len(comp) ** 0.5)
             local = {n: (float(p[0]) * size, float(p[1]) * size) for n, p in raw.items()}
         xs = [p[0] for p in local.values()]
         ys = [p[1] for p in local.values()]
-        width = max(xs) - min(xs) + 0.9
+        # Room for the widest label: about 0.075 layout units per character at the default size.
+        longest = max(len(str(g.nodes[n].get("label", n))) for n in comp)
+        width = max(xs) - min(xs) + max(1.1, 0.075 * longest + 0.3)
         height = max(ys) - min(ys) + 0.7
         if x > 0 and x + width > row_width:
             x, y, row_height = 0.0, y - row_height, 0.0
         for n, (px, py) in local.items():
-            pos[n] = (x + px - min(xs) + 0.45, y + py - max(ys) - 0.35)
+            pos[n] = (x + px - min(xs) + width / 2 - (max(xs) - min(xs)) / 2, y + py - max(ys) - 0.35)
         x += width
         row_height = max(row_height, height)
     return pos

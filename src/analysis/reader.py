@@ -11,8 +11,9 @@ from __future__ import annotations
 import html
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -34,10 +35,11 @@ _MAGIC = (
     (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"),
 )
 _SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_LINE_SPLIT = re.compile(r"\r\n|\r|\n")
+_HEADER_SCAN = 50
+"""The header is looked for among the first this many lines that hold a ``|``."""
 
 
-@dataclass
+@dataclass(slots=True)
 class RawRecord:
     """A table row with its continuation lines joined. ``cells`` are stripped and HTML-unescaped."""
 
@@ -137,21 +139,54 @@ def decode(data: bytes, name: str) -> tuple[str, str, list[tuple[int, str, str, 
 
 def split_lines(text: str) -> list[str]:
     """Split on LF, CRLF or CR; a final line break does not start an extra line."""
-    lines = _LINE_SPLIT.split(text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
     if len(lines) > 1 and lines[-1] == "":
         lines.pop()
     return lines
 
 
+@lru_cache(maxsize=65536)
+def unescape(text: str) -> str:
+    """``html.unescape``, memoised: the same cells recur throughout a page."""
+    return html.unescape(text)
+
+
 def _cells(line: str, leading: bool) -> tuple[list[str], int]:
     """Cells of a pipe row (HTML entities decoded) and its pipe count."""
-    pipes = line.count("|")
     parts = line.split("|")
-    if leading and parts and not parts[0].strip():
-        parts = parts[1:]
+    pipes = len(parts) - 1
+    if leading and not parts[0].strip():
+        del parts[0]
     if len(parts) > 1 and not parts[-1].strip():
-        parts = parts[:-1]
-    return [html.unescape(p.strip()) if "&" in p else p.strip() for p in parts], pipes
+        parts.pop()
+    if "&" in line:
+        return [unescape(p.strip()) if "&" in p else p.strip() for p in parts], pipes
+    return [p.strip() for p in parts], pipes
+
+
+def _search_any(patterns: tuple[re.Pattern[str], ...]) -> Callable[[str], object]:
+    """One search function for several patterns: a single combined regex where that is exact."""
+    if not patterns:
+        return lambda text: None
+    if all(p.groups == 0 and p.flags == patterns[0].flags for p in patterns):
+        try:
+            return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags).search
+        except re.error:
+            pass
+    return lambda text: next((m for p in patterns if (m := p.search(text))), None)
+
+
+def _first_piped(lines: list[str]) -> list[int]:
+    """Indexes of the first lines that hold a ``|`` (at most :data:`_HEADER_SCAN`)."""
+    found: list[int] = []
+    for i, line in enumerate(lines):
+        if "|" in line:
+            found.append(i)
+            if len(found) == _HEADER_SCAN:
+                break
+    return found
 
 
 def _is_header(cells: list[str]) -> bool:
@@ -178,15 +213,15 @@ def classify(lines: list[str], info: SourceInfo, name: str) -> Classified:
     preamble: list[str] = []
     header: list[str] = []
     problems: list[tuple[int, str, str, str]] = []
-    piped = [i for i, line in enumerate(lines) if "|" in line]
-    if not piped:
+    first_piped = _first_piped(lines)
+    if not first_piped:
         raise ScheduleError(f"{name} has no table: no line contains a '|' column separator.")
-    last_piped = piped[-1]
-    header_idx = next((i for i in piped[:50] if _is_header(_cells(lines[i], lines[i].lstrip().startswith("|"))[0])),
-                      None)
+    last_piped = next(i for i in range(n - 1, -1, -1) if "|" in lines[i])
+    header_idx = next(
+        (i for i in first_piped if _is_header(_cells(lines[i], lines[i].lstrip().startswith("|"))[0])), None)
     if header_idx is None:
         header_idx = -1
-        start = piped[0]
+        start = first_piped[0]
         leading = lines[start].lstrip().startswith("|")
         expected = max(5, lines[start].count("|"))
         problems.append((start + 1, "header", "warning", "no header row found; columns read in the usual order"))
@@ -196,22 +231,20 @@ def classify(lines: list[str], info: SourceInfo, name: str) -> Classified:
         header, expected = _cells(lines[header_idx], leading)[0], lines[header_idx].count("|")
     section, section_title = "schedule", ""
     open_rec: RawRecord | None = None
-    chrome = info.chrome
+    is_chrome = _search_any(info.chrome)
     section_patterns = info.sections
+    is_separator = _SEPARATOR_RE.match
+    date_like = looks_like_date
+    cells_of = _cells
 
-    for i in range(n):
+    for i in range(start, n):
         line = lines[i]
         stripped = line.strip()
-        if not stripped:
+        if not stripped or i == header_idx:
+            if stripped:
+                roles[i] = "header"
             continue  # blank; a blank line does not close an open row
-        if i < start:
-            roles[i] = "preamble"
-            preamble.append(html.unescape(stripped))
-            continue
-        if i == header_idx:
-            roles[i] = "header"
-            continue
-        if any(p.search(stripped) for p in chrome):
+        if is_chrome(stripped):
             roles[i] = "chrome"
             open_rec = None
             continue
@@ -219,7 +252,7 @@ def classify(lines: list[str], info: SourceInfo, name: str) -> Classified:
             if open_rec is not None:
                 roles[i] = "continuation"
                 owner[i] = len(records) - 1
-                open_rec.cells[-1] = f"{open_rec.cells[-1]} {html.unescape(stripped)}".strip()
+                open_rec.cells[-1] = f"{open_rec.cells[-1]} {unescape(stripped)}".strip()
                 open_rec.line_nos.append(i + 1)
                 open_rec.joined = True
             elif i > last_piped:
@@ -228,44 +261,47 @@ def classify(lines: list[str], info: SourceInfo, name: str) -> Classified:
                 roles[i] = "rejected"
                 problems.append((i + 1, "line", "warning", f"text outside any table row ignored: {stripped[:80]!r}"))
             continue
-        if _SEPARATOR_RE.match(line):
+        if "-" in line and is_separator(line):
             roles[i] = "separator"
             continue
-        cells, pipes = _cells(line, leading)
-        first = cells[0] if cells else ""
+        cells, pipes = cells_of(line, leading)
+        first = cells[0]
         rest_empty = not any(cells[1:])
-        known_section = bool(first) and rest_empty and any(p.search(first) for _, p in section_patterns)
-        if (
-            open_rec is not None and not known_section and not looks_like_date(first)
-            and (not first or not rest_empty or len(cells) <= 1 or open_rec.pipes + pipes <= expected)
-        ):
+        if open_rec is not None and not date_like(first) and (
+            not first or not rest_empty or len(cells) <= 1 or open_rec.pipes + pipes <= expected
+        ) and not (first and rest_empty and any(p.search(first) for _, p in section_patterns)):
             # The row above was cut short: this line carries on its last cell and adds the others.
+            # (A line naming a known section, such as "Pipeline (full details tbc) |", never does.)
             roles[i] = "continuation"
             owner[i] = len(records) - 1
-            if cells:
-                open_rec.cells[-1] = f"{open_rec.cells[-1]} {cells[0]}".strip()
-                open_rec.cells.extend(cells[1:])
+            open_rec.cells[-1] = f"{open_rec.cells[-1]} {first}".strip()
+            open_rec.cells.extend(cells[1:])
             open_rec.pipes += pipes
             open_rec.line_nos.append(i + 1)
             open_rec.joined = True
             if open_rec.pipes >= expected:
                 open_rec = None
             continue
-        if first and rest_empty and not looks_like_date(first):
-            roles[i] = "section"
-            section_title = first
-            section = next((nm for nm, p in section_patterns if p.search(first)), "schedule")
-            open_rec = None
-            continue
-        if not first and rest_empty:
-            roles[i] = "rejected"
-            problems.append((i + 1, "line", "warning", "empty table row ignored"))
-            continue
+        if rest_empty:
+            if first and not date_like(first):
+                roles[i] = "section"
+                section_title = first
+                section = next((nm for nm, p in section_patterns if p.search(first)), "schedule")
+                open_rec = None
+                continue
+            if not first:
+                roles[i] = "rejected"
+                problems.append((i + 1, "line", "warning", "empty table row ignored"))
+                continue
         roles[i] = "record"
+        owner[i] = len(records)
         rec = RawRecord(i + 1, section, section_title, cells, pipes, [i + 1])
         records.append(rec)
-        owner[i] = len(records) - 1
-        open_rec = rec if section == "schedule" and pipes < expected else None
+        open_rec = rec if pipes < expected and section == "schedule" else None
+    for i in range(start):
+        if lines[i].strip():
+            roles[i] = "preamble"
+            preamble.append(unescape(lines[i].strip()))
     if not records:
         raise ScheduleError(f"{name} has no schedule rows: the table holds no record.")
     return Classified(roles, owner, records, preamble, header, problems)

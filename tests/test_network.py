@@ -1,0 +1,222 @@
+"""analysis.network: the co-lead graph, its seeded layout, centrality with bridges, and a node's records."""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import combinations
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from analysis import Schedule, load_schedule
+from analysis.filters import Filters, apply_filters
+from analysis.network import PERSON_TYPE, build_graph, centrality, layout, node_records
+
+IDC = "International Detention Coalition"
+FAO = "Food and Agriculture Organization"
+ZOLBERG = "Zolberg Institute on Migration and Mobility, The New School"
+PEOPLE = {
+    "António Vitorino": "International Organization for Migration",
+    "Liu Zhenmin": "UN Department of Economic and Social Affairs",
+    "Gillian Triggs": "UNHCR",
+    "Charlotte Petri Gornitzka": "UNICEF",
+    "Asako Okai": "UN Development Programme",
+    "Moussa Oumarou": "International Labour Organization",
+}
+
+
+@pytest.fixture(scope="module")
+def s() -> Schedule:
+    return load_schedule()
+
+
+@pytest.fixture(scope="module")
+def g(s: Schedule) -> nx.Graph:
+    return build_graph(s)
+
+
+@pytest.fixture(scope="module")
+def gp(s: Schedule) -> nx.Graph:
+    return build_graph(s, people_as_nodes=True)
+
+
+def co_lead_pairs(schedule: Schedule, column: str = "organisation") -> Counter[frozenset[str]]:
+    """Expected edges, worked out directly from the leads frame: pair → number of records co-led."""
+    pairs: Counter[frozenset[str]] = Counter()
+    for _sid, group in schedule.leads.groupby("session_id"):
+        for a, b in combinations(sorted(set(group[column].dropna())), 2):
+            pairs[frozenset((a, b))] += 1
+    return pairs
+
+
+def edge_weights(graph: nx.Graph, relation: str = "co-lead") -> Counter[frozenset[str]]:
+    return Counter({frozenset((a, b)): d["weight"] for a, b, d in graph.edges(data=True) if d["relation"] == relation})
+
+
+# ------------------------------------------------------------------------------ organisations as nodes
+
+
+def test_one_node_per_canonical_organisation_that_leads(s: Schedule, g: nx.Graph) -> None:
+    assert g.number_of_nodes() == 24
+    assert set(g.nodes) == set(s.leads["organisation"].dropna())
+    assert not set(PEOPLE) & set(g.nodes)  # people are folded into their organisation
+
+
+@pytest.mark.parametrize("node", [FAO, ZOLBERG, "Mixed Migration Centre", "Bloque Latinoamericano sobre Migración"])
+def test_isolated_leads_are_kept(g: nx.Graph, node: str) -> None:
+    assert node in g
+    assert g.degree(node) == 0
+    assert g.nodes[node]["records"] == 1
+
+
+def test_edges_are_exactly_the_co_lead_pairs(s: Schedule, g: nx.Graph) -> None:
+    assert edge_weights(g) == co_lead_pairs(s)
+    assert g.number_of_edges() == 27
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "weight", "lines"),
+    [
+        (IDC, "UNICEF", 3, [5, 8, 15]),  # the three WG2 records
+        (IDC, "UNHCR", 3, [5, 8, 15]),
+        ("UNICEF", "UNHCR", 4, [5, 8, 11, 15]),  # WG2 ×3 and 17 June (Petri Gornitzka, Triggs)
+        ("UN Women", "Women in Migration Network", 2, [10, 12]),  # written both ways round
+        ("UN Development Programme", "International Labour Organization", 1, [11]),
+        ("World Health Organization", "UN-Habitat", 1, [4]),
+    ],
+)
+def test_edge_weight_is_the_number_of_records_co_led(s: Schedule, g: nx.Graph, a: str, b: str, weight: int,
+                                                     lines: list[int]) -> None:
+    edge = g[a][b]
+    assert edge["weight"] == weight
+    assert edge["relation"] == "co-lead"
+    line_of = dict(zip(s.sessions["session_id"], s.sessions["source_line"], strict=True))
+    assert sorted(line_of[sid] for sid in edge["sessions"]) == lines
+
+
+@pytest.mark.parametrize(
+    ("node", "label", "org_type", "records"),
+    [
+        ("UNICEF", "UNICEF", "UN system", 5),
+        ("UNHCR", "UNHCR", "UN system", 4),
+        (IDC, "IDC", "Civil society", 3),
+        ("International Organization for Migration", "IOM", "UN system", 2),
+        ("Inter-Agency Coordination Group against Trafficking in Persons", "ICAT", "Inter-agency", 1),
+        ("Mixed Migration Centre", "MMC", "Research and academic", 1),
+    ],
+)
+def test_node_attributes(g: nx.Graph, node: str, label: str, org_type: str, records: int) -> None:
+    d = g.nodes[node]
+    assert (d["label"], d["org_type"], d["kind"], d["records"]) == (label, org_type, "organisation", records)
+    assert len(d["sessions"]) == records
+
+
+def test_records_led_match_the_organisation_breakdown(s: Schedule, g: nx.Graph) -> None:
+    led = s.leads.dropna(subset=["organisation"]).groupby("organisation")["session_id"].nunique()
+    assert {n: d["records"] for n, d in g.nodes(data=True)} == led.to_dict()
+
+
+def test_graph_of_a_filtered_view_has_only_its_leads(s: Schedule) -> None:
+    sub = apply_filters(s, Filters(working_groups=("WG2",)))
+    graph = build_graph(sub)
+    assert set(graph.nodes) == {IDC, "UNICEF", "UNHCR"}
+    assert edge_weights(graph) == {frozenset((IDC, "UNICEF")): 3, frozenset((IDC, "UNHCR")): 3,
+                                   frozenset(("UNICEF", "UNHCR")): 3}
+
+
+def test_graph_of_nothing_is_empty(s: Schedule) -> None:
+    graph = build_graph(apply_filters(s, Filters(formats=("webinar",), working_groups=("WG6",))))
+    assert graph.number_of_nodes() == 0
+    assert layout(graph) == {}
+    assert centrality(graph).empty
+
+
+# ------------------------------------------------------------------------------ people as nodes
+
+
+def test_people_as_nodes_adds_the_six_people_linked_to_their_organisation(s: Schedule, gp: nx.Graph) -> None:
+    people = {n for n, d in gp.nodes(data=True) if d["kind"] == "person"}
+    assert people == set(PEOPLE)
+    assert gp.number_of_nodes() == 30  # 24 organisations + 6 people
+    for person, org in PEOPLE.items():
+        d = gp.nodes[person]
+        assert (d["org_type"], d["affiliation"], d["records"]) == (PERSON_TYPE, org, 1)
+        assert gp[person][org]["relation"] == "affiliation"
+    affiliation = [(a, b) for a, b, d in gp.edges(data=True) if d["relation"] == "affiliation"]
+    assert len(affiliation) == 6
+
+
+def test_people_as_nodes_co_lead_edges_are_between_the_named_leads(s: Schedule, gp: nx.Graph) -> None:
+    assert edge_weights(gp) == co_lead_pairs(s, "name")
+    assert gp["UNICEF"]["UNHCR"]["weight"] == 3  # 17 June now links the people, not their organisations
+    assert gp["Asako Okai"]["Moussa Oumarou"]["weight"] == 1
+    # Organisations reached only through a person are still nodes, leading no record themselves.
+    assert gp.nodes["UN Development Programme"]["records"] == 0
+
+
+# ------------------------------------------------------------------------------ layout
+
+
+@pytest.mark.parametrize("people", [False, True])
+def test_layout_is_deterministic_and_covers_every_node(s: Schedule, people: bool) -> None:
+    first = layout(build_graph(s, people_as_nodes=people))
+    second = layout(build_graph(s, people_as_nodes=people))
+    assert first == second
+    assert set(first) == set(build_graph(s, people_as_nodes=people).nodes)
+    assert len(set(first.values())) == len(first)  # no two nodes on the same spot
+
+
+def test_layout_seed_is_used(g: nx.Graph) -> None:
+    assert layout(g, seed=7) == layout(g)
+    assert layout(g, seed=8) != layout(g, seed=7)
+
+
+# ------------------------------------------------------------------------------ centrality
+
+
+def test_centrality_table(g: nx.Graph) -> None:
+    table = centrality(g)
+    assert list(table.columns) == ["node", "label", "org_type", "records", "partners", "co_led_records",
+                                   "betweenness", "bridge"]
+    assert len(table) == 24
+    assert table.iloc[0]["node"] == "UNICEF"  # highest betweenness
+    row = table.set_index("node").loc["UNICEF"]
+    assert (row["partners"], row["co_led_records"], bool(row["bridge"])) == (8, 13, True)
+    assert table.set_index("node").loc[FAO, "partners"] == 0
+    assert table["betweenness"].is_monotonic_decreasing
+
+
+def test_bridges_are_the_articulation_points(g: nx.Graph) -> None:
+    table = centrality(g)
+    assert set(table.loc[table["bridge"], "node"]) == set(nx.articulation_points(g)) == {"UNICEF"}
+
+
+# ------------------------------------------------------------------------------ a node's records
+
+
+def test_node_records_lists_the_records_in_source_order(s: Schedule, g: nx.Graph) -> None:
+    recs = node_records(g, "UNICEF", s)
+    assert list(recs.columns) == ["date", "topic", "format", "section", "source_line"]
+    assert recs["source_line"].tolist() == [5, 8, 11, 15, 16]
+    assert recs["date"].tolist() == ["20 May 2020", "4 Jun 2020", "17 Jun 2020", "Undated", "Undated"]
+
+
+def test_node_records_of_an_organisation_led_through_a_person(s: Schedule, g: nx.Graph) -> None:
+    recs = node_records(g, "UN Development Programme", s)
+    assert recs["source_line"].tolist() == [11]
+    assert recs.iloc[0]["topic"] == "COVID-19 and People on the Move"
+
+
+def test_node_records_of_an_unknown_node_is_empty(s: Schedule, g: nx.Graph) -> None:
+    recs = node_records(g, "Nobody", s)
+    assert recs.empty
+    assert list(recs.columns) == ["date", "topic", "format", "section", "source_line"]
+
+
+def test_build_graph_never_mutates_its_input() -> None:
+    schedule = load_schedule()
+    before = schedule.leads.copy(deep=True)
+    build_graph(schedule)
+    build_graph(schedule, people_as_nodes=True)
+    pd.testing.assert_frame_equal(before, schedule.leads)
