@@ -30,7 +30,7 @@ for tab, (name, frame) in zip(tabs, tables.items(), strict=False):
             st.info(ui.EMPTY_MESSAGE if name != "problems" else "No problems for the records shown.")
         config = {c: st.column_config.Column(c.replace("_", " "), help=COLUMNS[name][c]) for c in frame.columns}
         config.update({c: st.column_config.ListColumn(c.replace("_", " "), help=COLUMNS[name][c])
-                       for c in frame.columns if frame[c].map(lambda v: isinstance(v, tuple)).any()})
+                       for c in frame.columns if any(isinstance(v, tuple) for v in frame[c])})
         if "date" in frame.columns:
             config["date"] = st.column_config.DateColumn("date", format="D MMM YYYY", help=COLUMNS[name]["date"])
             config["date_end"] = st.column_config.DateColumn("date end", format="D MMM YYYY")

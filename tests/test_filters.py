@@ -50,11 +50,18 @@ def frozen(schedule: Schedule) -> list[pd.DataFrame]:
 # ------------------------------------------------------------------------------ options
 
 
+def test_records_without_a_format_can_be_chosen_as_not_stated(s: Schedule) -> None:
+    out = apply_filters(s, Filters(formats=("Not stated",)))
+    assert len(out.sessions) == 2
+    assert out.sessions["format"].isna().all()
+
+
 def test_options_list_what_the_bundled_page_holds(options: FilterOptions) -> None:
     assert options.date_min == dt.date(2020, 5, 7)
     assert options.date_max == dt.date(2020, 7, 9)
     assert options.sections == ("schedule", "pipeline")
-    assert set(options.formats) == {"listening session", "webinar", "Migration Coffee", "TBD", "published commentary"}
+    assert set(options.formats) == {"listening session", "webinar", "Migration Coffee", "TBD", "published commentary",
+                                    "Not stated"}
     assert options.formats[0] == "listening session"  # most used first
     assert set(options.audiences) == {"stakeholders", "civil society", "UN networks (country/regional)",
                                       "Member States", "UN system", "Network members"}
@@ -242,7 +249,8 @@ def test_defaults_give_an_empty_query() -> None:
     [
         (Filters(formats=("webinar",)), {"format": ["webinar"]}),
         (Filters(include_undated=False), {"undated": "0"}),
-        (Filters(date_from=dt.date(2020, 6, 1), date_to=dt.date(2020, 6, 30)), {"from": "2020-06-01", "to": "2020-06-30"}),
+        (Filters(date_from=dt.date(2020, 6, 1), date_to=dt.date(2020, 6, 30)),
+         {"from": "2020-06-01", "to": "2020-06-30"}),
         (Filters(working_groups=("WG2", NO_WG), organisations=("UNICEF",)),
          {"wg": ["WG2", NO_WG], "lead": ["UNICEF"]}),
         (Filters(sections=("pipeline",), audiences=("UN system",), themes=("gender",)),

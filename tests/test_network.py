@@ -220,3 +220,20 @@ def test_build_graph_never_mutates_its_input() -> None:
     build_graph(schedule)
     build_graph(schedule, people_as_nodes=True)
     pd.testing.assert_frame_equal(before, schedule.leads)
+
+
+def test_layout_is_the_same_in_processes_with_different_hash_seeds() -> None:
+    # String hashing differs between processes; the picture must not.
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = ("import json; from analysis import load_schedule; from analysis.network import build_graph, layout; "
+            "g = build_graph(load_schedule()); print(json.dumps(sorted(layout(g).items())))")
+    runs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+        runs.append(json.loads(out.stdout))
+    assert runs[0] == runs[1]

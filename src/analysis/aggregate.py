@@ -14,6 +14,8 @@ import pandas as pd
 
 from .schedule import TBD, Schedule
 
+NOT_STATED = "Not stated"
+
 MEASURES = ("records", "events")
 UNDATED = "Undated / TBD"
 COMPLETENESS_FIELDS = ("date", "topic", "leads", "format", "audience", "purpose", "documents")
@@ -86,7 +88,7 @@ def count_by(schedule: Schedule, dimension: str, measure: str = "records") -> pd
     s = schedule.sessions
     w = _weights(s, measure)
     if dimension in ("format", "section"):
-        frame = pd.DataFrame({"value": s[dimension].fillna("Not stated"), "weight": w})
+        frame = pd.DataFrame({"value": s[dimension].fillna(NOT_STATED), "weight": w})
     elif dimension == "working_group":
         frame = pd.DataFrame({"value": s["working_group"].fillna("No working group"), "weight": w})
     elif dimension == "audience":
@@ -151,7 +153,7 @@ def unused_combinations(grid: pd.DataFrame) -> list[tuple[str, str]]:
 
 def week_start(date: pd.Series) -> pd.Series:
     """Monday of each date's week."""
-    return (date - pd.to_timedelta(date.dt.weekday, unit="D")).dt.normalize()
+    return (date - pd.to_timedelta(date.dt.day_of_week, unit="D")).dt.normalize()
 
 
 def weekly_counts(schedule: Schedule) -> pd.DataFrame:

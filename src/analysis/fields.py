@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .reference import Reference, norm_key
+from .reference import Alias, Reference, norm_key
 
 TBD_WORDS = frozenset({"tbd", "tbc", "to be determined", "to be confirmed", "tba", "to be announced"})
 
@@ -187,6 +188,87 @@ def _role_split(part: str, labels: tuple[str, ...]) -> tuple[str | None, str]:
     return None, part
 
 
+@lru_cache(maxsize=65536)
+def _resolve(written: str, ref: Reference) -> Alias | None:
+    """``ref.resolve``, memoised: the same names recur in many cells."""
+    return ref.resolve(written)
+
+
+@lru_cache(maxsize=65536)
+def _key(text: str) -> str:
+    """``norm_key``, memoised."""
+    return norm_key(text)
+
+
+@lru_cache(maxsize=8)
+def _name_heads(ref: Reference) -> frozenset[str]:
+    """Keys that begin a longer known name ("zolberg institute" begins "zolberg institute new school").
+
+    Comma parts can only join into one known name when the first part's key is such a head (or is empty
+    or "the", which the key of the joined text drops), so other parts skip the search for longer names.
+    """
+    heads: set[str] = set()
+    for key in ref.aliases:
+        words = key.split(" ")
+        heads.update(" ".join(words[:j]) for j in range(1, len(words)))
+    return frozenset(heads)
+
+
+def _known_run(parts: list[str], i: int, ref: Reference) -> tuple[str, int]:
+    """The longest run (3, 2 or 1 parts) from ``parts[i]`` that is one known name: (text, width)."""
+    if i + 1 < len(parts):
+        key = _key(parts[i])
+        if key in _name_heads(ref) or key in ("", "the") or any(not _key(p) for p in parts[i + 1:i + 3]):
+            for width in (3, 2):
+                if i + width <= len(parts):
+                    joined = ", ".join(parts[i:i + width])
+                    if _resolve(joined, ref) is not None:
+                        return joined, width
+    return parts[i], 1
+
+
+@dataclass(frozen=True)
+class _PartReading:
+    """What one name (a run of comma parts) of a lead cell says. ``once``: drop it if already named."""
+
+    leads: tuple[Lead, ...] = ()
+    issues: tuple[Issue, ...] = ()
+    unnamed: bool = False
+    tbd: bool = False
+    once: bool = False
+
+
+@lru_cache(maxsize=65536)
+def _read_part(joined: str, ref: Reference) -> _PartReading:
+    """Read one name of a lead cell: a known name (maybe after a role label), "A and B", "others", TBD,
+    a role label with no name, or an unknown name kept as written."""
+    part = joined.strip().rstrip(".")
+    alias = _resolve(joined, ref)
+    if alias is not None:
+        return _PartReading((Lead(alias.name, part, alias.kind, alias.organisation, alias.unit, None, True,
+                                  alias.inferred),), once=True)
+    role, name = _role_split(part, ref.role_labels)
+    if role is not None:
+        if not name:
+            return _PartReading(issues=(("leads", "warning", f"'{role}:' is followed by no name"),))
+        alias = _resolve(name, ref)
+        if alias is not None:
+            return _PartReading((Lead(alias.name, part, alias.kind, alias.organisation, alias.unit, role, True,
+                                      alias.inferred),), once=True)
+    if _AND_RE.search(name):
+        pieces = [_resolve(p, ref) for p in _AND_RE.split(name)]
+        if all(pieces):
+            return _PartReading(tuple(Lead(a.name, part, a.kind, a.organisation, a.unit, role, True, a.inferred)
+                                      for a in pieces if a is not None))
+    if _key(name) in ref.unnamed_partners:
+        return _PartReading(unnamed=True)
+    if is_tbd(name):
+        return _PartReading(tbd=True)
+    kind = _guess_kind(name)
+    return _PartReading((Lead(name, part, kind, name if kind == "organisation" else "", None, role, False, False),),
+                        (("leads", "warning", f"unresolved {kind} name kept as written: {name!r}"),))
+
+
 @lru_cache(maxsize=8192)
 def parse_leads(raw: str, ref: Reference) -> LeadsField:
     """Parse a "Working Group (WG) and Co-leads" cell.
@@ -195,7 +277,7 @@ def parse_leads(raw: str, ref: Reference) -> LeadsField:
     ("Zolberg Institute, New School") are read as one. Names resolve through the reference aliases;
     people carry their organisation. "others" sets ``unnamed_partners`` instead of naming anyone. A role
     label with no name ("Lead Discussant:") and any unknown name are reported as issues; unknown names
-    are kept as written.
+    are kept as written. The same organisation written twice in one cell counts once.
     """
     text = raw.strip()
     if not text:
@@ -207,50 +289,21 @@ def parse_leads(raw: str, ref: Reference) -> LeadsField:
     if m:
         wg = f"WG{int(m.group(1))}"
         text = text[m.end():]
-    parts = [p for p in _SPLIT_LEADS.split(text) if p.strip()]
+    parts = [p.strip() for p in _SPLIT_LEADS.split(text) if p.strip()]
     leads: list[Lead] = []
     issues: list[Issue] = []
-    unnamed = False
-    tbd = False
+    unnamed = tbd = False
     i = 0
     while i < len(parts):
-        # Longest run of parts that is one known name wins ("Zolberg Institute, New School").
-        for width in (3, 2, 1):
-            if i + width > len(parts):
-                continue
-            joined = ", ".join(p.strip() for p in parts[i:i + width])
-            alias = ref.resolve(joined)
-            if alias is not None or width == 1:
-                break
-        part = joined.strip().rstrip(".")
+        joined, width = _known_run(parts, i, ref)
         i += width
-        role, name = _role_split(part, ref.role_labels) if alias is None else (None, part)
-        if alias is None and role is not None:
-            if not name:
-                issues.append(("leads", "warning", f"'{role}:' is followed by no name"))
-                continue
-            alias = ref.resolve(name)
-        if alias is None and _AND_RE.search(name):
-            pieces = [ref.resolve(p) for p in _AND_RE.split(name)]
-            if all(pieces):
-                leads.extend(Lead(a.name, part, a.kind, a.organisation, a.unit, role, True, a.inferred)
-                             for a in pieces if a is not None)
-                continue
-        if alias is None and norm_key(name) in ref.unnamed_partners:
-            unnamed = True
+        reading = _read_part(joined, ref)
+        if reading.once and any(x.name == reading.leads[0].name and x.unit == reading.leads[0].unit for x in leads):
             continue
-        if alias is None and is_tbd(name):
-            tbd = True
-            continue
-        if alias is not None and any(lead.name == alias.name and lead.unit == alias.unit for lead in leads):
-            continue  # the same organisation written twice in one cell counts once
-        if alias is not None:
-            leads.append(Lead(alias.name, part, alias.kind, alias.organisation, alias.unit, role, True,
-                              alias.inferred))
-        else:
-            kind = _guess_kind(name)
-            leads.append(Lead(name, part, kind, name if kind == "organisation" else "", None, role, False, False))
-            issues.append(("leads", "warning", f"unresolved {kind} name kept as written: {name!r}"))
+        leads.extend(reading.leads)
+        issues.extend(reading.issues)
+        unnamed = unnamed or reading.unnamed
+        tbd = tbd or reading.tbd
     return LeadsField(raw, wg, tuple(leads), unnamed, tbd, tuple(issues))
 
 
@@ -377,6 +430,48 @@ def parse_format_cell(raw: str, ref: Reference) -> FormatField:
 
 # ---------------------------------------------------------------------------------------------- themes
 
+@lru_cache(maxsize=256)
+def search_any(patterns: tuple[re.Pattern[str], ...]) -> Callable[[str], object]:
+    """One search function for several patterns (truthy when any matches).
+
+    Patterns with the same flags and no groups are combined into a single regex, which is exact for a
+    yes/no answer and much faster than trying them one by one.
+    """
+    if not patterns:
+        return lambda text: None
+    if all(p.groups == 0 and p.flags == patterns[0].flags for p in patterns):
+        try:
+            return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags).search
+        except re.error:  # e.g. inline global flags, which must open a pattern
+            pass
+    return lambda text: next((m for p in patterns if (m := p.search(text))), None)
+
+
+@lru_cache(maxsize=64)
+def _theme_searches(ref: Reference, part: str) -> tuple[Callable[[str], object], ...]:
+    """Per theme, one search over its ``part`` ("topic" or "purpose") patterns."""
+    return tuple(search_any(getattr(theme, part)) for theme in ref.themes)
+
+
+@lru_cache(maxsize=65536)
+def _theme_hits(text: str, part: str, ref: Reference) -> frozenset[int]:
+    """Indexes of the themes whose ``part`` patterns match ``text``."""
+    return frozenset(k for k, search in enumerate(_theme_searches(ref, part)) if search(text))
+
+
+@lru_cache(maxsize=4096)
+def _themes_of(hits: frozenset[int], working_group: str | None, ref: Reference
+               ) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """(themes, GCM objectives) from the indexes of the matching themes and the working group's theme."""
+    wg = ref.working_groups.get(working_group or "")
+    names = [
+        theme.name for k, theme in enumerate(ref.themes)
+        if k in hits or (wg is not None and wg.theme == theme.name)
+    ]
+    gcm = sorted({g for t in ref.themes if t.name in names for g in t.gcm})
+    return tuple(names), tuple(gcm)
+
+
 @lru_cache(maxsize=8192)
 def classify_themes(topic: str, purpose: str, working_group: str | None, ref: Reference
                     ) -> tuple[tuple[str, ...], tuple[int, ...]]:
@@ -387,14 +482,4 @@ def classify_themes(topic: str, purpose: str, working_group: str | None, ref: Re
         >>> classify_themes("COVID-19 and human trafficking", "", None, load_reference())
         (('trafficking',), (10,))
     """
-    wg = ref.working_groups.get(working_group or "")
-    names = []
-    for theme in ref.themes:
-        if (
-            (wg is not None and wg.theme == theme.name)
-            or any(p.search(topic) for p in theme.topic)
-            or any(p.search(purpose) for p in theme.purpose)
-        ):
-            names.append(theme.name)
-    gcm = sorted({g for t in ref.themes if t.name in names for g in t.gcm})
-    return tuple(names), tuple(gcm)
+    return _themes_of(_theme_hits(topic, "topic", ref) | _theme_hits(purpose, "purpose", ref), working_group, ref)

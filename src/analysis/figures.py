@@ -136,14 +136,20 @@ def _acronyms(schedule: Schedule) -> dict[str, str]:
     return {o.name: o.acronym for o in schedule.reference.organisations.values()}
 
 
-def lead_summary(schedule: Schedule) -> dict[str, str]:
-    """session_id → leads as short names ("IDC, UNICEF, UNHCR"; people with their organisation)."""
+def lead_summary(schedule: Schedule, expand: bool = False) -> dict[str, str]:
+    """session_id → leads as short names ("IDC, UNICEF, UNHCR"; people with their organisation).
+
+    ``expand=True`` spells acronyms out ("International Detention Coalition (IDC)"), for hovers.
+    """
     acr = _acronyms(schedule)
     out: dict[str, list[str]] = {}
     for r in schedule.leads.itertuples(index=False):
-        short = r.name if r.kind == "person" else acr.get(r.name, r.name)
-        if r.kind == "person" and r.affiliation:
-            short = f"{r.name} ({acr.get(r.affiliation, r.affiliation)})"
+        short = acr.get(r.name, r.name)
+        if expand and short != r.name:
+            short = f"{r.name} ({short})"
+        if r.kind == "person":
+            org = r.affiliation or ""
+            short = f"{r.name} ({acr.get(org, org)})" if org else r.name
         out.setdefault(r.session_id, []).append(short)
     return {k: ", ".join(v) for k, v in out.items()}
 
@@ -181,7 +187,7 @@ def lanes(schedule: Schedule, by: str = "group") -> pd.Series:
 
 def _hover(schedule: Schedule) -> pd.Series:
     s = schedule.sessions
-    leads = lead_summary(schedule)
+    leads = lead_summary(schedule, expand=True)
 
     def one(r: pd.Series) -> str:
         when = f"{r['date']:%a %-d %b %Y}" if pd.notna(r["date"]) else f"Undated ({esc(r['date_raw'] or 'blank')})"
@@ -215,7 +221,7 @@ def timeline_figure(schedule: Schedule, ctx: ChartContext, lane_by: str = "group
     s = schedule.sessions
     if s.empty:
         return empty_figure(title, ctx)
-    lane = lanes(schedule, lane_by)
+    lane = lanes(schedule, lane_by).map(esc)
     hover = _hover(schedule)
     order = (pd.DataFrame({"lane": lane, "date": s["date"]}).groupby("lane")["date"].min()
              .sort_values(na_position="last"))
@@ -437,7 +443,9 @@ def completeness_figure(comp: pd.DataFrame, fields: Sequence[str], ctx: ChartCon
     scale = []
     for i, s in enumerate(states):
         scale += [[i / n, STATE_COLOURS[s]], [(i + 1) / n, STATE_COLOURS[s]]]
-    labels = [f"{esc(lbl[:48])}{'…' if len(lbl) > 48 else ''}" for lbl in comp["label"]]
+    # The line number keeps rows apart: several pipeline rows share the label "Undated · TBD".
+    labels = [f"{esc(lbl[:44])}{'…' if len(lbl) > 44 else ''} · line {line}"
+              for lbl, line in zip(comp["label"], comp["source_line"], strict=True)]
     symbols = {PRESENT: "✓", TBD_STATE: "TBD", "missing": "✗"}
     fig = go.Figure(go.Heatmap(
         z=z, x=list(fields), y=labels, zmin=-0.5, zmax=n - 0.5, colorscale=scale, xgap=2, ygap=2,

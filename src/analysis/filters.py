@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 
 import pandas as pd
 
+from .aggregate import NOT_STATED
 from .schedule import Schedule
 
 NO_WG = "No working group"
@@ -63,7 +64,7 @@ def filter_options(schedule: Schedule) -> FilterOptions:
         date_min=dated.min().date() if len(dated) else None,
         date_max=dated.max().date() if len(dated) else None,
         sections=tuple(x for x in SECTIONS if x in set(s["section"])),
-        formats=tuple(s["format"].dropna().value_counts().index),
+        formats=tuple(s["format"].fillna(NOT_STATED).value_counts().index),
         audiences=tuple(schedule.audiences["audience"].value_counts().index),
         working_groups=tuple(wgs),
         organisations=tuple(sorted(schedule.leads["organisation"].dropna().unique(), key=str.casefold)),
@@ -87,7 +88,7 @@ def apply_filters(schedule: Schedule, f: Filters) -> Schedule:
     if f.sections:
         keep &= s["section"].isin(f.sections)
     if f.formats:
-        keep &= s["format"].isin(f.formats)
+        keep &= s["format"].fillna(NOT_STATED).isin(f.formats)
     if f.audiences:
         ids = schedule.audiences.loc[schedule.audiences["audience"].isin(f.audiences), "session_id"]
         keep &= s["session_id"].isin(ids)

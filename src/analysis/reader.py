@@ -11,14 +11,14 @@ from __future__ import annotations
 import html
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
 from .errors import ScheduleError
-from .fields import looks_like_date
+from .fields import looks_like_date, search_any
 from .reference import SourceInfo
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -166,18 +166,6 @@ def _cells(line: str, leading: bool) -> tuple[list[str], int]:
     return [p.strip() for p in parts], pipes
 
 
-def _search_any(patterns: tuple[re.Pattern[str], ...]) -> Callable[[str], object]:
-    """One search function for several patterns: a single combined regex where that is exact."""
-    if not patterns:
-        return lambda text: None
-    if all(p.groups == 0 and p.flags == patterns[0].flags for p in patterns):
-        try:
-            return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), patterns[0].flags).search
-        except re.error:
-            pass
-    return lambda text: next((m for p in patterns if (m := p.search(text))), None)
-
-
 def _first_piped(lines: list[str]) -> list[int]:
     """Indexes of the first lines that hold a ``|`` (at most :data:`_HEADER_SCAN`)."""
     found: list[int] = []
@@ -231,7 +219,7 @@ def classify(lines: list[str], info: SourceInfo, name: str) -> Classified:
         header, expected = _cells(lines[header_idx], leading)[0], lines[header_idx].count("|")
     section, section_title = "schedule", ""
     open_rec: RawRecord | None = None
-    is_chrome = _search_any(info.chrome)
+    is_chrome = search_any(info.chrome)
     section_patterns = info.sections
     is_separator = _SEPARATOR_RE.match
     date_like = looks_like_date

@@ -46,7 +46,7 @@ def report_figures(full: Schedule, view: Schedule, ctx: ChartContext) -> dict[st
         fig.update_yaxes(tickfont=dict(size=11))
     heat = figs["matrix"].data[0] if figs["matrix"].data else None
     if heat is not None and heat.x is not None:
-        heat.x = [wrap_label(re.sub(r"\s*\(.*?\)", "", str(x).replace("<br>", " ")), 10) for x in heat.x]
+        heat.x = [wrap_label(re.sub(r"\s*\(.*?\)", "", html.unescape(str(x).replace("<br>", " "))), 10) for x in heat.x]
     if figs["timeline"].data:
         figs["timeline"].update_xaxes(title="date (2020)", row=1, col=1)
         figs["timeline"].update_xaxes(title="Undated", row=1, col=2)

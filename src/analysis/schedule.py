@@ -23,11 +23,14 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
 
 from .fields import (
+    Lead,
     classify_themes,
     is_tbd,
     looks_like_date,
@@ -52,6 +55,8 @@ LINE_COLUMNS = ("line_no", "role", "session_id", "text")
 PROBLEM_COLUMNS = ("line_no", "field", "severity", "message", "session_id")
 
 TBD = "TBD"
+
+ArrayLike = np.ndarray | ExtensionArray
 
 
 @dataclass(frozen=True)
@@ -173,7 +178,7 @@ def _pipeline_cells(cells: tuple[str, ...], ref: Reference) -> tuple[str, str | 
     return date_raw, topic, leads, fmt_cell, "; ".join(documents) or None, placeholder
 
 
-def _factorize(values: list[Hashable]) -> tuple[np.ndarray, list[Hashable]]:
+def _factorize(values: Sequence[Hashable]) -> tuple[np.ndarray, list[Any]]:
     """(codes, distinct values in order of first appearance): parse each distinct cell once."""
     index: dict[Hashable, int] = {}
     codes = [index.setdefault(v, len(index)) for v in values]
@@ -188,22 +193,38 @@ def _objects(values: Sequence[object]) -> np.ndarray:
     return out
 
 
-def _expand(codes: np.ndarray, rows: list[tuple[tuple[object, ...], ...]]) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Spread per-distinct-value child rows over the records: (record index per row, one array per field)."""
-    counts = np.array([len(r) for r in rows], dtype=np.intp)
-    flat = [row for group in rows for row in group]
-    width = len(flat[0]) if flat else 0
+def _coded(values: Sequence[Any], codes: np.ndarray, dtype: object) -> ArrayLike:
+    """The column ``values[codes]`` in ``dtype``, converting only the distinct ``values``.
+
+    A code of -1 gives a missing value in text columns.
+    """
+    if dtype is _STR:
+        return pd.array(list(values), dtype=_STR).take(codes, allow_fill=True)
+    if dtype == "object":
+        return _objects(values)[codes]
+    if dtype == "datetime64[ns]":
+        days = np.array([v or "NaT" for v in values], dtype="datetime64[D]")
+        return days.astype("datetime64[ns]")[codes]
+    return np.array(values, dtype=dtype)[codes]  # type: ignore[call-overload]
+
+
+def _expand(codes: np.ndarray, groups: list[tuple[int, ...]]) -> tuple[np.ndarray, np.ndarray]:
+    """Child rows (leads, audiences) from ``groups``: per distinct parent value, the codes of its children.
+
+    Returns, for every child row of every record in turn, (the record's index, the child's code).
+    """
+    counts = np.array([len(g) for g in groups], dtype=np.intp)
+    children = np.array([c for g in groups for c in g], dtype=np.intp)
     per_record = counts[codes]
     total = int(per_record.sum())
     record_idx = np.repeat(np.arange(len(codes)), per_record)
-    first = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.intp)
+    group_start = np.cumsum(counts) - counts
     record_start = np.cumsum(per_record) - per_record
-    flat_idx = np.repeat(first[codes], per_record) + np.arange(total) - np.repeat(record_start, per_record)
-    fields = [_objects([row[j] for row in flat])[flat_idx] for j in range(width)]
-    return record_idx, fields
+    child_idx = np.repeat(group_start[codes] - record_start, per_record) + np.arange(total)
+    return record_idx, children[child_idx]
 
 
-def _frame(columns: dict[str, Sequence[object] | np.ndarray], dtypes: dict[str, object]) -> pd.DataFrame:
+def _frame(columns: dict[str, Any], dtypes: dict[str, object]) -> pd.DataFrame:
     """A frame with the given columns in order, each with its fixed dtype (also when empty)."""
     return pd.DataFrame(
         {name: pd.Series(values, dtype=dtypes[name], copy=False) for name, values in columns.items()}, copy=False,
@@ -223,13 +244,23 @@ def _session_ids(sections: list[str], dates: list[str], topics: list[str | None]
     return ids
 
 
+def _lead_row(lead: Lead, ref: Reference) -> tuple[object, ...]:
+    """The leads-frame fields of one lead, from ``name`` to ``inferred``."""
+    org = ref.organisations.get(lead.organisation)
+    return (
+        lead.name, lead.raw, lead.kind, org.kind_label if org else "Unknown",
+        (lead.organisation or None) if lead.kind == "person" else None, lead.organisation or None,
+        org.acronym if org else None, lead.unit, lead.role, lead.resolved, lead.inferred,
+    )
+
+
 # --------------------------------------------------------------------------------------------- building
 
 def _build(classified: Classified, lines: list[str], meta: SourceMeta, ref: Reference) -> Schedule:
     """Turn classified records into the tidy frames.
 
-    Column-wise: each distinct date, leads and format cell is parsed once and its results are spread over
-    the records that share it, so the cost grows with the records but the parsing with the distinct cells.
+    Column-wise: each distinct date, leads and format cell is parsed once and its results are spread
+    over the records that share it, so parsing grows with the distinct cells, not with the records.
     """
     records = classified.records
     n = len(records)
@@ -251,34 +282,23 @@ def _build(classified: Classified, lines: list[str], meta: SourceMeta, ref: Refe
             (date_cells[i], topics[i], lead_cells[i], fmt_cells[i], documents[i],
              placeholder[i]) = _pipeline_cells(tuple(rec.cells), ref)
 
-    d_codes, d_cells = _factorize(date_cells)  # type: ignore[arg-type]
-    l_codes, l_cells = _factorize(lead_cells)  # type: ignore[arg-type]
-    f_codes, f_cells = _factorize(fmt_cells)  # type: ignore[arg-type]
-    dates = [parse_date(c, meta.year) for c in d_cells]  # type: ignore[arg-type]
-    leads = [parse_leads(c, ref) for c in l_cells]  # type: ignore[arg-type]
-    fmts = [parse_format_cell(c, ref) for c in f_cells]  # type: ignore[arg-type]
-    t_codes, t_keys = _factorize(list(zip(topics, f_codes.tolist(), l_codes.tolist(), strict=True)))
+    d_codes, d_cells = _factorize(date_cells)
+    l_codes, l_cells = _factorize(lead_cells)
+    f_codes, f_cells = _factorize(fmt_cells)
+    dates = [parse_date(c, meta.year) for c in d_cells]
+    leads = [parse_leads(c, ref) for c in l_cells]
+    fmts = [parse_format_cell(c, ref) for c in f_cells]
+    groups = _coded([x.working_group for x in leads], l_codes, "object").tolist()
+    t_codes, t_keys = _factorize(list(zip(topics, f_codes.tolist(), groups, strict=True)))
     themes = [
-        classify_themes(f"{topic or ''} {fmts[f].publication or ''}", fmts[f].purpose or "",
-                        leads[lc].working_group, ref)
-        for topic, f, lc in t_keys  # type: ignore[misc]
+        classify_themes(f"{topic or ''} {fmts[f].publication or ''}", fmts[f].purpose or "", wg, ref)
+        for topic, f, wg in t_keys
     ]
-
-    def by_date(values: list[object]) -> np.ndarray:
-        return _objects(values)[d_codes]
-
-    def by_leads(values: list[object]) -> np.ndarray:
-        return _objects(values)[l_codes]
-
-    def by_format(values: list[object]) -> np.ndarray:
-        return _objects(values)[f_codes]
 
     sections = [rec.section for rec in records]
     ids = _session_ids(sections, date_cells, topics, lead_cells)
     source_line = np.array([rec.line_no for rec in records], dtype=np.int64)
     when = [f"{d.date:%-d %b}" if d.date else (d.raw.strip() or "Undated") for d in dates]
-    day = np.array([d.date or "NaT" for d in dates], dtype="datetime64[D]").astype("datetime64[ns]")
-    day_end = np.array([d.date_end or "NaT" for d in dates], dtype="datetime64[D]").astype("datetime64[ns]")
     sessions = _frame({
         "session_id": ids,
         "label": [f"{when[c]} · {t or 'untitled'}" for c, t in zip(d_codes.tolist(), topics, strict=True)],
@@ -287,59 +307,54 @@ def _build(classified: Classified, lines: list[str], meta: SourceMeta, ref: Refe
         "source_line": source_line,
         "source_lines": [f"{rec.line_nos[0]}–{rec.line_nos[-1]}" if len(rec.line_nos) > 1 else str(rec.line_no)
                          for rec in records],
-        "date": day[d_codes],
-        "date_end": day_end[d_codes],
-        "date_raw": date_cells,
-        "date_status": by_date([d.status for d in dates]),
-        "year_inferred": by_date([d.year_inferred for d in dates]).astype(bool),
+        "date": _coded([d.date for d in dates], d_codes, "datetime64[ns]"),
+        "date_end": _coded([d.date_end for d in dates], d_codes, "datetime64[ns]"),
+        "date_raw": _coded(d_cells, d_codes, _STR),
+        "date_status": _coded([d.status for d in dates], d_codes, _STR),
+        "year_inferred": _coded([d.year_inferred for d in dates], d_codes, "bool"),
         "topic": topics,
-        "working_group": by_leads([x.working_group for x in leads]),
-        "leads_raw": by_leads([x.raw or None for x in leads]),
-        "n_leads": by_leads([len(x.leads) for x in leads]).astype(np.int64),
-        "unnamed_partners": by_leads([x.unnamed_partners for x in leads]).astype(bool),
-        "format": by_format([f.format for f in fmts]),
-        "format_raw": by_format([f.format_raw for f in fmts]),
-        "event_count": by_format([f.event_count for f in fmts]).astype(np.int64),
-        "audience_raw": by_format([f.audience_raw for f in fmts]),
-        "audiences": by_format([tuple(a.name for a in f.audiences) for f in fmts]),
-        "purpose": by_format([f.purpose for f in fmts]),
-        "languages": by_format([f.languages for f in fmts]),
-        "interpretation": by_format([f.interpretation for f in fmts]).astype(bool),
-        "platform": by_format([f.platform for f in fmts]),
-        "publication": by_format([f.publication for f in fmts]),
+        "working_group": _coded([x.working_group for x in leads], l_codes, _STR),
+        "leads_raw": _coded([x.raw or None for x in leads], l_codes, _STR),
+        "n_leads": _coded([len(x.leads) for x in leads], l_codes, "int64"),
+        "unnamed_partners": _coded([x.unnamed_partners for x in leads], l_codes, "bool"),
+        "format": _coded([f.format for f in fmts], f_codes, _STR),
+        "format_raw": _coded([f.format_raw for f in fmts], f_codes, _STR),
+        "event_count": _coded([f.event_count for f in fmts], f_codes, "int64"),
+        "audience_raw": _coded([f.audience_raw for f in fmts], f_codes, _STR),
+        "audiences": _coded([tuple(a.name for a in f.audiences) for f in fmts], f_codes, "object"),
+        "purpose": _coded([f.purpose for f in fmts], f_codes, _STR),
+        "languages": _coded([f.languages for f in fmts], f_codes, "object"),
+        "interpretation": _coded([f.interpretation for f in fmts], f_codes, "bool"),
+        "platform": _coded([f.platform for f in fmts], f_codes, _STR),
+        "publication": _coded([f.publication for f in fmts], f_codes, _STR),
         "documents": documents,
-        "themes": _objects([t[0] for t in themes])[t_codes],
-        "gcm_objectives": _objects([t[1] for t in themes])[t_codes],
+        "themes": _coded([t[0] for t in themes], t_codes, "object"),
+        "gcm_objectives": _coded([t[1] for t in themes], t_codes, "object"),
         "placeholder": np.array(placeholder, dtype=bool),
     }, SESSION_DTYPES)
+    session_ids = sessions["session_id"].array
 
-    orgs = ref.organisations
-    lead_rows = []
-    for parsed in leads:
-        rows = []
-        for lead in parsed.leads:
-            org = orgs.get(lead.organisation)
-            rows.append((
-                lead.name, lead.raw, lead.kind, org.kind_label if org else "Unknown",
-                (lead.organisation or None) if lead.kind == "person" else None, lead.organisation or None,
-                org.acronym if org else None, lead.unit, lead.role, lead.resolved, lead.inferred,
-            ))
-        lead_rows.append(tuple(rows))
-    ids_array = np.array(ids, dtype=object)
-    rec_idx, fields = _expand(l_codes, lead_rows)
-    if not fields:
-        fields = [np.array([], dtype=object)] * (len(LEAD_COLUMNS) - 2)
+    # Child rows: each distinct lead (or audience) is converted once, then spread over the records.
+    lead_index: dict[tuple[object, ...], int] = {}
+    lead_groups = [tuple(lead_index.setdefault(_lead_row(lead, ref), len(lead_index)) for lead in x.leads)
+                   for x in leads]
+    rec_idx, child = _expand(l_codes, lead_groups)
+    distinct = list(zip(*lead_index, strict=True)) or [()] * (len(LEAD_COLUMNS) - 2)
     lead_frame = _frame({
-        "session_id": ids_array[rec_idx],
-        **dict(zip(LEAD_COLUMNS[1:-1], fields, strict=True)),
+        "session_id": session_ids.take(rec_idx),
+        **{col: _coded(values, child, LEAD_DTYPES[col])
+           for col, values in zip(LEAD_COLUMNS[1:-1], distinct, strict=True)},
         "source_line": source_line[rec_idx],
     }, LEAD_DTYPES)
 
-    rec_idx, fields = _expand(f_codes, [tuple((a.name, a.raw) for a in f.audiences) for f in fmts])
-    if not fields:
-        fields = [np.array([], dtype=object)] * 2
+    aud_index: dict[tuple[str, str], int] = {}
+    aud_groups = [tuple(aud_index.setdefault((a.name, a.raw), len(aud_index)) for a in f.audiences) for f in fmts]
+    rec_idx, child = _expand(f_codes, aud_groups)
+    names, raws = list(zip(*aud_index, strict=True)) or [(), ()]
     audiences = _frame({
-        "session_id": ids_array[rec_idx], "audience": fields[0], "raw": fields[1],
+        "session_id": session_ids.take(rec_idx),
+        "audience": _coded(names, child, _STR),
+        "raw": _coded(raws, child, _STR),
         "source_line": source_line[rec_idx],
     }, AUDIENCE_DTYPES)
 
@@ -357,16 +372,18 @@ def _build(classified: Classified, lines: list[str], meta: SourceMeta, ref: Refe
         if placeholder[i]:
             problems.append((line, "record", "info", "pipeline placeholder: every field is missing", sid))
     problems.sort(key=itemgetter(0))  # stable: within a line, the order found
-    problem_columns = list(zip(*problems, strict=True)) if problems else [()] * len(PROBLEM_COLUMNS)
+    problem_columns = list(zip(*problems, strict=True)) or [()] * len(PROBLEM_COLUMNS)
 
+    role_codes, role_names = _factorize(classified.roles)
+    owner = np.array([-1 if o is None else o for o in classified.owner], dtype=np.intp)
     return Schedule(
         sessions=sessions,
         leads=lead_frame,
         audiences=audiences,
         lines=_frame({
             "line_no": np.arange(1, len(lines) + 1, dtype=np.int64),
-            "role": classified.roles,
-            "session_id": [ids[o] if o is not None else None for o in classified.owner],
+            "role": _coded(role_names, role_codes, _STR),
+            "session_id": session_ids.take(owner, allow_fill=True),
             "text": lines,
         }, LINE_DTYPES),
         problems=_frame(dict(zip(PROBLEM_COLUMNS, problem_columns, strict=True)), PROBLEM_DTYPES),

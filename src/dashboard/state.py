@@ -88,6 +88,9 @@ def _seed_from_url(opts: FilterOptions) -> None:
     if opts.date_min and opts.date_max:
         start = max(opts.date_min, min(f.date_from or opts.date_min, opts.date_max))
         end = min(opts.date_max, max(f.date_to or opts.date_max, start))
+        if (f.date_from and f.date_from != start) or (f.date_to and f.date_to != end):
+            notes.append(f"dates outside the data ({opts.date_min:%-d %b} – {opts.date_max:%-d %b %Y}) "
+                         f"were moved to {start:%-d %b} – {end:%-d %b}")
         state[KEYS["dates"]] = (start, end)
     state[KEYS["sections"]] = list(f.sections)
     state[KEYS["undated"]] = f.include_undated
