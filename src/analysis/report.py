@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -190,7 +191,10 @@ def write_report(schedule: Schedule, out: Path, png: bool = False, ctx: ChartCon
         try:
             for name, fig in figs.items():
                 target = out / f"{name}.png"
-                fig.write_image(target, scale=2, width=1200)
+                with warnings.catch_warnings():
+                    # plotly passes per-call kaleido options that the shared server ignores by design.
+                    warnings.filterwarnings("ignore", message="The kopts argument is ignored")
+                    fig.write_image(target, scale=2, width=1200)
                 written.append(target)
         finally:
             kaleido.stop_sync_server(silence_warnings=True)
