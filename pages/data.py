@@ -20,7 +20,8 @@ tables = {
     "problems": problems[problems["session_id"].isin(ids) | problems["session_id"].isna()],
 }
 dictionary = data_dictionary(tables)
-st.download_button("Download all tables (XLSX, with data dictionary)", to_xlsx_bytes(tables, dictionary),
+# Files are built only when a download is clicked, not on every rerun.
+st.download_button("Download all tables (XLSX, with data dictionary)", lambda: to_xlsx_bytes(tables, dictionary),
                    file_name="outreach-coverage-2020.xlsx", key="dl_xlsx", icon=":material/download:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", type="primary")
 tabs = st.tabs([f"{name.capitalize()} ({len(frame)})" for name, frame in tables.items()] + ["Data dictionary"])
@@ -35,7 +36,7 @@ for tab, (name, frame) in zip(tabs, tables.items(), strict=False):
             config["date"] = st.column_config.DateColumn("date", format="D MMM YYYY", help=COLUMNS[name]["date"])
             config["date_end"] = st.column_config.DateColumn("date end", format="D MMM YYYY")
         st.dataframe(frame, hide_index=True, column_config=config, key=f"data_{name}")
-        st.download_button(f"Download {name} (CSV)", to_csv_bytes(frame), file_name=f"{name}.csv",
+        st.download_button(f"Download {name} (CSV)", lambda frame=frame: to_csv_bytes(frame), file_name=f"{name}.csv",
                            mime="text/csv", key=f"dl_{name}", icon=":material/download:")
 with tabs[-1]:
     st.dataframe(dictionary, hide_index=True, key="data_dictionary")

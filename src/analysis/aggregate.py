@@ -7,6 +7,8 @@ inputs are never mutated. ``measure`` is "records" (one per row) or "events" (su
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import product
 
@@ -72,10 +74,31 @@ def _weights(s: pd.DataFrame, measure: str) -> pd.Series:
     return s["event_count"] if measure == "events" else pd.Series(1, index=s.index)
 
 
-def _explode(s: pd.DataFrame, column: str, measure: str) -> pd.DataFrame:
-    """One row per (record, value) of a tuple column with the record's weight."""
-    frame = pd.DataFrame({"session_id": s["session_id"], "value": s[column], "weight": _weights(s, measure)})
-    return frame.explode("value").dropna(subset=["value"])
+def _pairs(schedule: Schedule, dimension: str, weight: dict[str, int]) -> Iterable[tuple[object, int]]:
+    """(value, weight) for every value a record has on ``dimension``, a record counting once per value."""
+    s = schedule.sessions
+    if dimension in ("format", "section", "working_group"):
+        missing = "No working group" if dimension == "working_group" else NOT_STATED
+        for sid, value in zip(s["session_id"], s[dimension], strict=True):
+            yield (value if isinstance(value, str) else missing), weight[sid]
+    elif dimension == "audience":
+        aud = schedule.audiences
+        for sid, value in zip(aud["session_id"], aud["audience"], strict=True):
+            yield value, weight[sid]
+    elif dimension in ("org_type", "organisation"):
+        leads = schedule.leads
+        seen: set[tuple[str, object]] = set()
+        for sid, org, value in zip(leads["session_id"], leads["organisation"], leads[dimension], strict=True):
+            if isinstance(org, str) and (sid, value) not in seen:
+                seen.add((sid, value))
+                yield value, weight[sid]
+    elif dimension in ("theme", "gcm_objective"):
+        column = "themes" if dimension == "theme" else "gcm_objectives"
+        for sid, values in zip(s["session_id"], s[column], strict=True):
+            for value in values:
+                yield (value if dimension == "theme" else f"Objective {int(value)}"), weight[sid]
+    else:
+        raise ValueError(f"unknown dimension {dimension!r}")
 
 
 def count_by(schedule: Schedule, dimension: str, measure: str = "records") -> pd.DataFrame:
@@ -83,33 +106,15 @@ def count_by(schedule: Schedule, dimension: str, measure: str = "records") -> pd
 
     Dimensions: format, audience, working_group, org_type, organisation, theme, gcm_objective, section.
     A record counts once per value it has (a record with two audiences counts for both). Records
-    without a value are counted under "Not stated" (format, working group) so totals stay visible.
+    without a value are counted under "Not stated" (format) or "No working group" so totals stay visible.
     """
     s = schedule.sessions
-    w = _weights(s, measure)
-    if dimension in ("format", "section"):
-        frame = pd.DataFrame({"value": s[dimension].fillna(NOT_STATED), "weight": w})
-    elif dimension == "working_group":
-        frame = pd.DataFrame({"value": s["working_group"].fillna("No working group"), "weight": w})
-    elif dimension == "audience":
-        weights = dict(zip(s["session_id"], w, strict=True))
-        aud = schedule.audiences
-        frame = pd.DataFrame({"value": aud["audience"], "weight": aud["session_id"].map(weights)})
-    elif dimension in ("org_type", "organisation"):
-        leads = schedule.leads.dropna(subset=["organisation"]).drop_duplicates(["session_id", "organisation"])
-        if dimension == "org_type":
-            leads = leads.drop_duplicates(["session_id", "org_type"])
-        weights = dict(zip(s["session_id"], w, strict=True))
-        frame = pd.DataFrame({"value": leads[dimension], "weight": leads["session_id"].map(weights)})
-    elif dimension == "theme":
-        frame = _explode(s, "themes", measure)
-    elif dimension == "gcm_objective":
-        frame = _explode(s, "gcm_objectives", measure)
-        frame["value"] = frame["value"].map(lambda g: f"Objective {int(g)}")
-    else:
-        raise ValueError(f"unknown dimension {dimension!r}")
-    out = frame.groupby("value", sort=False)["weight"].sum().astype("int64").reset_index(name="count")
-    return out.sort_values(["count", "value"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    weight = dict(zip(s["session_id"], _weights(s, measure).astype(int), strict=True))
+    totals: Counter[object] = Counter()
+    for value, w in _pairs(schedule, dimension, weight):
+        totals[value] += w
+    rows = sorted(totals.items(), key=lambda kv: (-kv[1], str(kv[0])))
+    return pd.DataFrame({"value": [v for v, _ in rows], "count": pd.array([c for _, c in rows], dtype="int64")})
 
 
 def format_audience_matrix(schedule: Schedule, measure: str = "records") -> pd.DataFrame:
