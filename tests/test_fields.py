@@ -177,6 +177,11 @@ LEADS = [
      [("International Detention Coalition", "organisation", "International Detention Coalition", None),
       ("UNICEF", "organisation", "UNICEF", None)], False),
     ("UNICEF, unicef", None, [("UNICEF", "organisation", "UNICEF", None)], False),
+    # parts whose key is empty or "the" can still open a longer known name
+    ("The, New School", None,
+     [("Zolberg Institute on Migration and Mobility, The New School", "organisation",
+       "Zolberg Institute on Migration and Mobility, The New School", None)], False),
+    ("UNICEF, -", None, [("UNICEF", "organisation", "UNICEF", None)], False),
     ("Antonio Vitorino", None,
      [("António Vitorino", "person", "International Organization for Migration", None)], False),
     ("others", None, [], True),

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from schedule_pages import CHROME, HEADER, PREAMBLE, SEPARATOR, source_line_count
 
-from analysis import Schedule, ScheduleError, load_schedule
-from analysis.fields import is_tbd
+from analysis import Schedule, ScheduleError, load_reference, load_schedule
+from analysis.fields import classify_themes, is_tbd, parse_leads
 from analysis.reader import ROLES
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -197,3 +197,54 @@ def test_messy_pages_are_read_record_for_record(case: tuple[bytes, list[str], li
     elif encoding != "cp1252":
         assert not (s.problems["field"] == "encoding").any()
     assert s.meta.preamble in ((), (PREAMBLE,))
+
+
+# ----------------------------------------------------------------------------------- field parsers
+
+REF = load_reference()
+THEME_WORDS = ["detention", "Immigration Detention", "access to services", "health", "healthcare", "women", "WOMEN's",
+               "regular pathway", "Regular Pathways", "labour", "labor", "Labr", "agri-food", "child", "children",
+               "youth", "Latin America", "africa", "Asia", "future of mobility", "Future of Human Mobility",
+               "xenophobia", "return", "returnees", "GCM", "gcm", "mapping", "data", "database", "remittance",
+               "trafficking in persons", "people on the move", "ſocial protection", "İmmigration", "Kelvin",
+               "regional dimensions", "COVID-19", "and", "the", "of"]
+
+
+def brute_force_themes(topic: str, purpose: str, wg: str | None) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The themes by trying every pattern of every theme, as the taxonomy describes them."""
+    group = REF.working_groups.get(wg or "")
+    names = [t.name for t in REF.themes
+             if (group is not None and group.theme == t.name) or any(p.search(topic) for p in t.topic)
+             or any(p.search(purpose) for p in t.purpose)]
+    return tuple(names), tuple(sorted({g for t in REF.themes if t.name in names for g in t.gcm}))
+
+
+@SETTINGS
+@given(st.lists(st.one_of(st.sampled_from(THEME_WORDS), st.text(max_size=6)), max_size=5).map(" ".join),
+       st.lists(st.sampled_from(THEME_WORDS), max_size=4).map(" ".join),
+       st.sampled_from([None, "", "WG2", "WG3", "WG4", "WG5", "WG6", "WG9"]))
+def test_theme_shortcuts_give_the_same_themes_as_every_pattern(topic: str, purpose: str, wg: str | None) -> None:
+    assert classify_themes(topic, purpose, wg, REF) == brute_force_themes(topic, purpose, wg)
+
+
+ACRONYMS = sorted({org.acronym for org in REF.organisations.values()} | set(REF.people))
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(ACRONYMS), min_size=1, max_size=6), st.sampled_from([", ", ",", "; ", " ,  "]),
+       st.booleans(), st.booleans(), st.sampled_from(["", "WG2: ", "Working Group 6 - "]))
+def test_known_names_resolve_in_order_once_each(names: list[str], sep: str, others: bool, discussant: bool,
+                                                prefix: str) -> None:
+    parts = list(names) + (["others"] if others else []) + (["Lead Discussant:"] if discussant else [])
+    f = parse_leads(prefix + sep.join(parts), REF)
+    expected: list[tuple[str, str | None]] = []
+    for written in names:
+        alias = REF.resolve(written)
+        assert alias is not None
+        if (alias.name, alias.unit) not in expected:
+            expected.append((alias.name, alias.unit))
+    assert [(x.name, x.unit) for x in f.leads] == expected
+    assert all(x.resolved for x in f.leads)
+    assert f.unnamed_partners is others
+    assert len(f.issues) == int(discussant)
+    assert f.working_group == ({"": None, "WG2: ": "WG2", "Working Group 6 - ": "WG6"}[prefix])

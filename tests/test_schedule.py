@@ -373,3 +373,50 @@ def test_a_mtime_as_of_for_other_files(tmp_path: Path) -> None:
 def test_load_schedule_raises_only_schedule_error_for_a_bad_path(tmp_path: Path) -> None:
     with pytest.raises(ScheduleError):
         load_schedule(tmp_path / "missing.txt")
+
+
+def test_frames_keep_their_dtypes_when_empty() -> None:
+    sch = load_schedule(page(row("7 May", "T", "", "")).encode())
+    assert sch.leads.empty and sch.audiences.empty and sch.problems.empty
+    for frame in (sch.leads, sch.audiences, sch.problems):
+        for col in frame.columns:
+            assert frame[col].dtype != "float64", (col, frame[col].dtype)
+    assert sch.leads["source_line"].dtype == "int64"
+    assert sch.leads["resolved"].dtype == bool
+    assert sch.problems["line_no"].dtype == "int64"
+    assert sch.leads["name"].str.len().sum() == 0  # the .str accessor works on the empty frame
+    full = load_schedule()
+    for name in ("sessions", "leads", "audiences", "lines", "problems"):
+        a, b = getattr(sch, name), getattr(full, name)
+        assert a.dtypes.astype(str).to_dict() == b.dtypes.astype(str).to_dict(), name
+
+
+def test_garbage_collection_is_restored_after_reading(tmp_path: Path) -> None:
+    import gc
+
+    assert gc.isenabled()
+    load_schedule()
+    assert gc.isenabled()
+    with pytest.raises(ScheduleError):
+        load_schedule(tmp_path / "missing.txt")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load_schedule()
+        assert not gc.isenabled()  # a caller's choice is left alone
+    finally:
+        gc.enable()
+
+
+def test_cross_combines_codes_exactly_also_when_one_key_would_overflow() -> None:
+    import numpy as np
+
+    from analysis.schedule import _cross
+
+    rng = np.random.default_rng(7)
+    a, b, c = (rng.integers(0, k, 500) for k in (5, 7, 3))
+    expected = list(zip(a.tolist(), b.tolist(), c.tolist(), strict=True))
+    for size in (8, 2**25):  # 2**75 distinct keys would overflow int64: combined two at a time
+        codes, combos = _cross((a, size), (b, size), (c, size))
+        assert [combos[k] for k in codes] == expected
+        assert len(set(combos)) == len(combos) == len(set(expected))

@@ -65,7 +65,7 @@ class DateField:
     issues: tuple[Issue, ...] = ()
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def looks_like_date(text: str) -> bool:
     """True when the text is a date expression or a TBD marker (a record's first cell)."""
     return is_tbd(text) or _DATE_RE.match(text) is not None
@@ -158,7 +158,7 @@ class LeadsField:
 
 
 _WG_RE = re.compile(r"^\s*(?:working\s+group|WG)\s*(\d{1,3})\s*(?:[:\-–—]\s*|$)", re.IGNORECASE)
-_SPLIT_LEADS = re.compile(r"\s*[,;]\s*")
+_SPLIT_LEADS = re.compile(r"\s*[,;]\s*")  # what separates names (parse_leads splits with str methods)
 _AND_RE = re.compile(r"\s+(?:and|&)\s+")
 _ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9\-]{1,}$")
 _ORG_WORDS = re.compile(
@@ -188,13 +188,13 @@ def _role_split(part: str, labels: tuple[str, ...]) -> tuple[str | None, str]:
     return None, part
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _resolve(written: str, ref: Reference) -> Alias | None:
     """``ref.resolve``, memoised: the same names recur in many cells."""
     return ref.resolve(written)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _key(text: str) -> str:
     """``norm_key``, memoised."""
     return norm_key(text)
@@ -214,11 +214,15 @@ def _name_heads(ref: Reference) -> frozenset[str]:
     return frozenset(heads)
 
 
-def _known_run(parts: list[str], i: int, ref: Reference) -> tuple[str, int]:
-    """The longest run (3, 2 or 1 parts) from ``parts[i]`` that is one known name: (text, width)."""
+def _known_run(parts: list[str], keys: list[str], i: int, heads: frozenset[str], ref: Reference
+               ) -> tuple[str, int]:
+    """The longest run (3, 2 or 1 parts) from ``parts[i]`` that is one known name: (text, width).
+
+    ``keys`` are the parts' lookup keys and ``heads`` the result of :func:`_name_heads`.
+    """
     if i + 1 < len(parts):
-        key = _key(parts[i])
-        if key in _name_heads(ref) or key in ("", "the") or any(not _key(p) for p in parts[i + 1:i + 3]):
+        key = keys[i]
+        if key in heads or key in ("", "the") or "" in keys[i + 1:i + 3]:
             for width in (3, 2):
                 if i + width <= len(parts):
                     joined = ", ".join(parts[i:i + width])
@@ -238,7 +242,7 @@ class _PartReading:
     once: bool = False
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _read_part(joined: str, ref: Reference) -> _PartReading:
     """Read one name of a lead cell: a known name (maybe after a role label), "A and B", "others", TBD,
     a role label with no name, or an unknown name kept as written."""
@@ -269,7 +273,7 @@ def _read_part(joined: str, ref: Reference) -> _PartReading:
                         (("leads", "warning", f"unresolved {kind} name kept as written: {name!r}"),))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=16384)
 def parse_leads(raw: str, ref: Reference) -> LeadsField:
     """Parse a "Working Group (WG) and Co-leads" cell.
 
@@ -289,19 +293,31 @@ def parse_leads(raw: str, ref: Reference) -> LeadsField:
     if m:
         wg = f"WG{int(m.group(1))}"
         text = text[m.end():]
-    parts = [p.strip() for p in _SPLIT_LEADS.split(text) if p.strip()]
+    # Split on "," and ";" (what _SPLIT_LEADS describes), the faster way.
+    parts = [p for p in map(str.strip, text.replace(";", ",").split(",")) if p]
+    keys = [_key(p) for p in parts]
+    heads = _name_heads(ref)
     leads: list[Lead] = []
+    named: set[tuple[str, str | None]] = set()
     issues: list[Issue] = []
     unnamed = tbd = False
     i = 0
-    while i < len(parts):
-        joined, width = _known_run(parts, i, ref)
+    n = len(parts)
+    while i < n:
+        key = keys[i]
+        if i + 1 < n and (key in heads or key in ("", "the") or "" in keys[i + 1:i + 3]):
+            joined, width = _known_run(parts, keys, i, heads, ref)
+        else:  # the common case, inlined: a single part that begins no longer known name
+            joined, width = parts[i], 1
         i += width
         reading = _read_part(joined, ref)
-        if reading.once and any(x.name == reading.leads[0].name and x.unit == reading.leads[0].unit for x in leads):
-            continue
-        leads.extend(reading.leads)
-        issues.extend(reading.issues)
+        if reading.once and (reading.leads[0].name, reading.leads[0].unit) in named:
+            continue  # the same organisation written twice in one cell counts once
+        for lead in reading.leads:
+            leads.append(lead)
+            named.add((lead.name, lead.unit))
+        if reading.issues:
+            issues.extend(reading.issues)
         unnamed = unnamed or reading.unnamed
         tbd = tbd or reading.tbd
     return LeadsField(raw, wg, tuple(leads), unnamed, tbd, tuple(issues))
@@ -447,16 +463,54 @@ def search_any(patterns: tuple[re.Pattern[str], ...]) -> Callable[[str], object]
     return lambda text: next((m for p in patterns if (m := p.search(text))), None)
 
 
+_REGEX_SYNTAX = frozenset(".^$*+?{}[]\\|()")
+
+
+def _leading_literal(pattern: re.Pattern[str]) -> str | None:
+    """Lower-case text that every match of ``pattern`` begins with, when that is plain to see.
+
+    "\\bwomen\\b" → "women", "regular pathways?" → "regular pathway", "future of (?:human )?mobility" →
+    "future of ". None for patterns with alternation or verbose syntax, or no such text.
+    """
+    text = pattern.pattern
+    if "|" in text or pattern.flags & re.VERBOSE:
+        return None
+    if text.startswith("\\b"):
+        text = text[2:]
+    end = next((i for i, ch in enumerate(text) if ch in _REGEX_SYNTAX), len(text))
+    if end < len(text) and text[end] in "?*{":
+        end -= 1  # the last letter is optional
+    literal = text[:end]
+    return literal.lower() if literal and literal.isascii() else None
+
+
 @lru_cache(maxsize=64)
-def _theme_searches(ref: Reference, part: str) -> tuple[Callable[[str], object], ...]:
-    """Per theme, one search over its ``part`` ("topic" or "purpose") patterns."""
-    return tuple(search_any(getattr(theme, part)) for theme in ref.themes)
+def _theme_searches(ref: Reference, part: str) -> tuple[tuple[tuple[str, ...] | None, Callable[[str], object]], ...]:
+    """Per theme: the literals one of which any match of its ``part`` ("topic" or "purpose") patterns
+    contains (None when not known), and one search over those patterns."""
+    out = []
+    for theme in ref.themes:
+        patterns = getattr(theme, part)
+        literals = tuple(_leading_literal(p) for p in patterns)
+        out.append((None if None in literals else tuple(lit for lit in literals if lit), search_any(patterns)))
+    return tuple(out)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _theme_hits(text: str, part: str, ref: Reference) -> frozenset[int]:
-    """Indexes of the themes whose ``part`` patterns match ``text``."""
-    return frozenset(k for k, search in enumerate(_theme_searches(ref, part)) if search(text))
+    """Indexes of the themes whose ``part`` patterns match ``text``.
+
+    In ASCII text a theme none of whose leading literals occurs (ignoring case) cannot match, so its
+    regular expressions are not run; the answer is the same, several times faster.
+    """
+    low = text.lower() if text.isascii() else None
+    hits = []
+    for k, (literals, search) in enumerate(_theme_searches(ref, part)):
+        if low is not None and literals is not None and not any(map(low.__contains__, literals)):
+            continue
+        if search(text):
+            hits.append(k)
+    return frozenset(hits)
 
 
 @lru_cache(maxsize=4096)

@@ -12,7 +12,7 @@ import html
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
@@ -41,27 +41,57 @@ _HEADER_SCAN = 50
 
 @dataclass(slots=True)
 class RawRecord:
-    """A table row with its continuation lines joined. ``cells`` are stripped and HTML-unescaped."""
+    """A table row with its continuation lines joined. ``cells`` are stripped and HTML-unescaped.
+
+    ``continued_on`` holds the line numbers of the continuation lines (usually none).
+    """
 
     line_no: int
     section: str
     section_title: str
     cells: list[str]
     pipes: int
-    line_nos: list[int] = field(default_factory=list)
-    joined: bool = False
+    continued_on: tuple[int, ...] = ()
+
+    @property
+    def line_nos(self) -> list[int]:
+        """Every source line of the record: its own, then its continuations."""
+        return [self.line_no, *self.continued_on]
+
+    @property
+    def joined(self) -> bool:
+        """True when the row spilled onto continuation lines."""
+        return bool(self.continued_on)
 
 
 @dataclass
 class Classified:
-    """Result of :func:`classify`: a role per line, the records, page metadata and problems."""
+    """Result of :func:`classify`: a role per line, the records, page metadata and problems.
+
+    The records are kept column-wise (entry k of each list is record k), which is how they are used;
+    :attr:`records` gives them as :class:`RawRecord` objects.
+    """
 
     roles: list[str]
     owner: list[int | None]  # index into records, per line
-    records: list[RawRecord]
     preamble: list[str]
     header: list[str]
     problems: list[tuple[int, str, str, str]]
+    line_no: list[int]
+    section: list[str]
+    section_title: list[str]
+    cells: list[list[str]]
+    pipes: list[int]
+    continued_on: dict[int, list[int]]  # record index → its continuation lines, for rows that spilled
+
+    @property
+    def records(self) -> list[RawRecord]:
+        """The records as objects (built on demand)."""
+        return [
+            RawRecord(*fields, tuple(self.continued_on.get(k, ())))
+            for k, fields in enumerate(zip(self.line_no, self.section, self.section_title, self.cells, self.pipes,
+                                           strict=True))
+        ]
 
 
 def read_bytes(source: Source) -> tuple[bytes, str]:
@@ -147,7 +177,7 @@ def split_lines(text: str) -> list[str]:
     return lines
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def unescape(text: str) -> str:
     """``html.unescape``, memoised: the same cells recur throughout a page."""
     return html.unescape(text)
@@ -197,7 +227,6 @@ def classify(lines: list[str], info: SourceInfo, name: str) -> Classified:
     n = len(lines)
     roles = ["blank"] * n
     owner: list[int | None] = [None] * n
-    records: list[RawRecord] = []
     preamble: list[str] = []
     header: list[str] = []
     problems: list[tuple[int, str, str, str]] = []
@@ -218,7 +247,14 @@ def classify(lines: list[str], info: SourceInfo, name: str) -> Classified:
         leading = lines[header_idx].lstrip().startswith("|")
         header, expected = _cells(lines[header_idx], leading)[0], lines[header_idx].count("|")
     section, section_title = "schedule", ""
-    open_rec: RawRecord | None = None
+    # The records, column-wise; ``open_k`` is the record whose row is cut short (-1: none).
+    rec_line: list[int] = []
+    rec_section: list[str] = []
+    rec_title: list[str] = []
+    rec_cells: list[list[str]] = []
+    rec_pipes: list[int] = []
+    continued_on: dict[int, list[int]] = {}
+    open_k = -1
     is_chrome = search_any(info.chrome)
     section_patterns = info.sections
     is_separator = _SEPARATOR_RE.match
@@ -227,28 +263,29 @@ def classify(lines: list[str], info: SourceInfo, name: str) -> Classified:
 
     for i, line in enumerate(lines[start:], start):
         stripped = line.strip()
-        if not stripped or i == header_idx:
-            if stripped:
-                roles[i] = "header"
+        if not stripped:
             continue  # blank; a blank line does not close an open row
+        if i == header_idx:
+            roles[i] = "header"
+            continue
         if is_chrome(stripped):
             roles[i] = "chrome"
-            open_rec = None
+            open_k = -1
             continue
         if "|" not in line:
-            if open_rec is not None:
+            if open_k >= 0:
                 roles[i] = "continuation"
-                owner[i] = len(records) - 1
-                open_rec.cells[-1] = f"{open_rec.cells[-1]} {unescape(stripped)}".strip()
-                open_rec.line_nos.append(i + 1)
-                open_rec.joined = True
+                owner[i] = open_k
+                open_cells = rec_cells[open_k]
+                open_cells[-1] = f"{open_cells[-1]} {unescape(stripped)}".strip()
+                continued_on.setdefault(open_k, []).append(i + 1)
             elif i > last_piped:
                 roles[i] = "chrome"
             else:
                 roles[i] = "rejected"
                 problems.append((i + 1, "line", "warning", f"text outside any table row ignored: {stripped[:80]!r}"))
             continue
-        if "-" in line and is_separator(line):
+        if stripped[0] in "|:-" and is_separator(line):  # a separator opens with one of these
             roles[i] = "separator"
             continue
         cells = list(map(strip, line.split("|")))  # as _cells(), inlined: this runs for every row
@@ -261,44 +298,49 @@ def classify(lines: list[str], info: SourceInfo, name: str) -> Classified:
             cells = [unescape(c) if "&" in c else c for c in cells]
         first = cells[0]
         rest_empty = len(cells) == 1 or (not cells[1] and not any(cells[2:]))
-        if open_rec is not None and not date_like(first) and (
-            not first or not rest_empty or len(cells) <= 1 or open_rec.pipes + pipes <= expected
+        if open_k >= 0 and not date_like(first) and (
+            not first or not rest_empty or len(cells) <= 1 or rec_pipes[open_k] + pipes <= expected
         ) and not (first and rest_empty and any(p.search(first) for _, p in section_patterns)):
             # The row above was cut short: this line carries on its last cell and adds the others.
             # (A line naming a known section, such as "Pipeline (full details tbc) |", never does.)
             roles[i] = "continuation"
-            owner[i] = len(records) - 1
-            open_rec.cells[-1] = f"{open_rec.cells[-1]} {first}".strip()
-            open_rec.cells.extend(cells[1:])
-            open_rec.pipes += pipes
-            open_rec.line_nos.append(i + 1)
-            open_rec.joined = True
-            if open_rec.pipes >= expected:
-                open_rec = None
+            owner[i] = open_k
+            open_cells = rec_cells[open_k]
+            open_cells[-1] = f"{open_cells[-1]} {first}".strip()
+            open_cells.extend(cells[1:])
+            rec_pipes[open_k] += pipes
+            continued_on.setdefault(open_k, []).append(i + 1)
+            if rec_pipes[open_k] >= expected:
+                open_k = -1
             continue
         if rest_empty:
             if first and not date_like(first):
                 roles[i] = "section"
                 section_title = first
                 section = next((nm for nm, p in section_patterns if p.search(first)), "schedule")
-                open_rec = None
+                open_k = -1
                 continue
             if not first:
                 roles[i] = "rejected"
                 problems.append((i + 1, "line", "warning", "empty table row ignored"))
                 continue
         roles[i] = "record"
-        owner[i] = len(records)
-        rec = RawRecord(i + 1, section, section_title, cells, pipes, [i + 1])
-        records.append(rec)
-        open_rec = rec if pipes < expected and section == "schedule" else None
+        k = len(rec_line)
+        owner[i] = k
+        rec_line.append(i + 1)
+        rec_section.append(section)
+        rec_title.append(section_title)
+        rec_cells.append(cells)
+        rec_pipes.append(pipes)
+        open_k = k if pipes < expected and section == "schedule" else -1
     for i in range(start):
         if lines[i].strip():
             roles[i] = "preamble"
             preamble.append(unescape(lines[i].strip()))
-    if not records:
+    if not rec_line:
         raise ScheduleError(f"{name} has no schedule rows: the table holds no record.")
-    return Classified(roles, owner, records, preamble, header, problems)
+    return Classified(roles, owner, preamble, header, problems, rec_line, rec_section, rec_title, rec_cells,
+                      rec_pipes, continued_on)
 
 
 def iter_roles(classified: Classified) -> Iterable[tuple[int, str]]:

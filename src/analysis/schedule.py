@@ -17,7 +17,7 @@ import datetime as dt
 import gc
 import hashlib
 import os
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -178,9 +178,9 @@ def _pipeline_cells(cells: tuple[str, ...], ref: Reference) -> tuple[str, str | 
     return date_raw, topic, leads, fmt_cell, "; ".join(documents) or None, placeholder
 
 
-def _factorize(values: Sequence[Hashable]) -> tuple[np.ndarray, list[Any]]:
+def _factorize(values: Sequence[str | None]) -> tuple[np.ndarray, list[str | None]]:
     """(codes, distinct values in order of first appearance): parse each distinct cell once."""
-    index: dict[Hashable, int] = {}
+    index: dict[str | None, int] = {}
     codes = [index.setdefault(v, len(index)) for v in values]
     return np.array(codes, dtype=np.intp), list(index)
 
@@ -231,13 +231,41 @@ def _frame(columns: dict[str, Any], dtypes: dict[str, object]) -> pd.DataFrame:
     )
 
 
+def _cross(*columns: tuple[np.ndarray, int]) -> tuple[np.ndarray, list[tuple[int, ...]]]:
+    """Factorize the combination of several coded columns, given as (codes, number of distinct values).
+
+    Returns the codes of the combinations and each distinct combination as a tuple of the column codes.
+    """
+    sizes = [max(size, 1) for _, size in columns]
+    if np.prod(np.array(sizes, dtype=float)) >= 2.0**62:  # one key would overflow: combine two at a time
+        codes, combos = _cross(*columns[:2])
+        for more in columns[2:]:
+            codes, pairs = _cross((codes, len(combos)), more)
+            combos = [(*combos[a], b) for a, b in pairs]
+        return codes, combos
+    key = np.zeros(len(columns[0][0]), dtype=np.int64)
+    for (codes, _), size in zip(columns, sizes, strict=True):
+        key = key * size + codes
+    distinct, codes = np.unique(key, return_inverse=True)
+    parts = []
+    for size in reversed(sizes):
+        distinct, part = np.divmod(distinct, size)
+        parts.append(part.tolist())
+    return codes.reshape(-1), list(zip(*reversed(parts), strict=True))
+
+
 def _session_ids(sections: list[str], dates: list[str], topics: list[str | None], leads: list[str]) -> list[str]:
     """Ids from a hash of the record's identifying text; repeats get "-2", "-3" … in order."""
+    blake2s = hashlib.blake2s
+    bases = [
+        f"{section[0]}-{blake2s(f'{section}|{date}|{topic}|{lead}'.encode(), digest_size=4).hexdigest()}"
+        for section, date, topic, lead in zip(sections, dates, topics, leads, strict=True)
+    ]
+    if len(set(bases)) == len(bases):
+        return bases
     seen: dict[str, int] = {}
     ids = []
-    for section, date, topic, lead in zip(sections, dates, topics, leads, strict=True):
-        digest = hashlib.blake2s(f"{section}|{date}|{topic}|{lead}".encode(), digest_size=4).hexdigest()
-        base = f"{section[0]}-{digest}"
+    for base in bases:
         n = seen.get(base, 0)
         seen[base] = n + 1
         ids.append(base if n == 0 else f"{base}-{n + 1}")
@@ -262,25 +290,21 @@ def _build(classified: Classified, lines: list[str], meta: SourceMeta, ref: Refe
     Column-wise: each distinct date, leads and format cell is parsed once and its results are spread
     over the records that share it, so parsing grows with the distinct cells, not with the records.
     """
-    records = classified.records
-    n = len(records)
+    n = len(classified.line_no)
     pos = _header_positions(classified.header)
-    cells = [rec.cells for rec in records]
-
-    def column(key: str) -> list[str]:
-        i = pos[key]
-        return [c[i] if i < len(c) else "" for c in cells]
-
+    width = max(pos.values()) + 1
+    pad = [""] * width
+    columns = list(zip(*(c if len(c) >= width else c + pad for c in classified.cells), strict=False))
     date_cells, topic_cells, lead_cells, fmt_cells, doc_cells = (
-        column(k) for k in ("date", "topic", "leads", "format", "documents"))
+        list(columns[pos[k]]) for k in ("date", "topic", "leads", "format", "documents"))
     tbd_topics = {t for t in set(topic_cells) if t and is_tbd(t)}
     topics: list[str | None] = [TBD if t in tbd_topics else t or None for t in topic_cells]
     documents: list[str | None] = [d or None for d in doc_cells]
     placeholder = [False] * n
-    for i, rec in enumerate(records):
-        if rec.section == "pipeline":
-            (date_cells[i], topics[i], lead_cells[i], fmt_cells[i], documents[i],
-             placeholder[i]) = _pipeline_cells(tuple(rec.cells), ref)
+    sections = classified.section
+    for i in [i for i, section in enumerate(sections) if section == "pipeline"]:
+        (date_cells[i], topics[i], lead_cells[i], fmt_cells[i], documents[i],
+         placeholder[i]) = _pipeline_cells(tuple(classified.cells[i]), ref)
 
     d_codes, d_cells = _factorize(date_cells)
     l_codes, l_cells = _factorize(lead_cells)
@@ -288,31 +312,38 @@ def _build(classified: Classified, lines: list[str], meta: SourceMeta, ref: Refe
     dates = [parse_date(c, meta.year) for c in d_cells]
     leads = [parse_leads(c, ref) for c in l_cells]
     fmts = [parse_format_cell(c, ref) for c in f_cells]
-    groups = _coded([x.working_group for x in leads], l_codes, "object").tolist()
-    t_codes, t_keys = _factorize(list(zip(topics, f_codes.tolist(), groups, strict=True)))
-    themes = [
-        classify_themes(f"{topic or ''} {fmts[f].publication or ''}", fmts[f].purpose or "", wg, ref)
-        for topic, f, wg in t_keys
-    ]
+    # Themes come from the topic (with a publication title), the purpose and the working group.
+    topic_codes, topic_values = _factorize(topics)
+    pub_codes, pubs = _factorize([f.publication for f in fmts])
+    purpose_codes, purposes = _factorize([f.purpose for f in fmts])
+    wg_codes, wgs = _factorize([x.working_group for x in leads])
+    t_codes, t_keys = _cross(
+        (topic_codes, len(topic_values)), (pub_codes[f_codes], len(pubs)), (purpose_codes[f_codes], len(purposes)),
+        (wg_codes[l_codes], len(wgs)))
+    themes = [classify_themes(f"{topic_values[t] or ''} {pubs[p] or ''}", purposes[u] or "", wgs[w], ref)
+              for t, p, u, w in t_keys]
 
-    sections = [rec.section for rec in records]
     ids = _session_ids(sections, date_cells, topics, lead_cells)
-    source_line = np.array([rec.line_no for rec in records], dtype=np.int64)
-    when = [f"{d.date:%-d %b}" if d.date else (d.raw.strip() or "Undated") for d in dates]
+    source_line = np.array(classified.line_no, dtype=np.int64)
+    source_lines = pd.Series(source_line).astype(str)
+    joined = classified.continued_on  # records that spilled over more lines: "5–6"
+    if joined:
+        source_lines.iloc[list(joined)] = [f"{classified.line_no[k]}–{more[-1]}" for k, more in joined.items()]
+    topic_text = pd.Series(topics, dtype=_STR)
+    when = _coded([f"{d.date:%-d %b}" if d.date else (d.raw.strip() or "Undated") for d in dates], d_codes, _STR)
     sessions = _frame({
         "session_id": ids,
-        "label": [f"{when[c]} · {t or 'untitled'}" for c, t in zip(d_codes.tolist(), topics, strict=True)],
+        "label": (pd.Series(when) + " · " + topic_text.fillna("untitled")).array,
         "section": sections,
-        "section_title": [rec.section_title for rec in records],
+        "section_title": classified.section_title,
         "source_line": source_line,
-        "source_lines": [f"{rec.line_nos[0]}–{rec.line_nos[-1]}" if len(rec.line_nos) > 1 else str(rec.line_no)
-                         for rec in records],
+        "source_lines": source_lines.array,
         "date": _coded([d.date for d in dates], d_codes, "datetime64[ns]"),
         "date_end": _coded([d.date_end for d in dates], d_codes, "datetime64[ns]"),
         "date_raw": _coded(d_cells, d_codes, _STR),
         "date_status": _coded([d.status for d in dates], d_codes, _STR),
         "year_inferred": _coded([d.year_inferred for d in dates], d_codes, "bool"),
-        "topic": topics,
+        "topic": topic_text.array,
         "working_group": _coded([x.working_group for x in leads], l_codes, _STR),
         "leads_raw": _coded([x.raw or None for x in leads], l_codes, _STR),
         "n_leads": _coded([len(x.leads) for x in leads], l_codes, "int64"),
@@ -335,11 +366,18 @@ def _build(classified: Classified, lines: list[str], meta: SourceMeta, ref: Refe
     session_ids = sessions["session_id"].array
 
     # Child rows: each distinct lead (or audience) is converted once, then spread over the records.
-    lead_index: dict[tuple[object, ...], int] = {}
-    lead_groups = [tuple(lead_index.setdefault(_lead_row(lead, ref), len(lead_index)) for lead in x.leads)
-                   for x in leads]
-    rec_idx, child = _expand(l_codes, lead_groups)
-    distinct = list(zip(*lead_index, strict=True)) or [()] * (len(LEAD_COLUMNS) - 2)
+    lead_rows: list[tuple[object, ...]] = []
+    lead_codes: dict[int, int] = {}  # id() of a Lead (they are memoised, so shared) → its row
+
+    def lead_code(lead: Lead) -> int:
+        code = lead_codes.get(id(lead))
+        if code is None:
+            code = lead_codes[id(lead)] = len(lead_rows)
+            lead_rows.append(_lead_row(lead, ref))
+        return code
+
+    rec_idx, child = _expand(l_codes, [tuple(map(lead_code, x.leads)) for x in leads])
+    distinct = list(zip(*lead_rows, strict=True)) or [()] * (len(LEAD_COLUMNS) - 2)
     lead_frame = _frame({
         "session_id": session_ids.take(rec_idx),
         **{col: _coded(values, child, LEAD_DTYPES[col])
@@ -366,7 +404,7 @@ def _build(classified: Classified, lines: list[str], meta: SourceMeta, ref: Refe
         | np.array(placeholder, dtype=bool)
     )
     for i in np.flatnonzero(flagged).tolist():
-        line, sid = records[i].line_no, ids[i]
+        line, sid = classified.line_no[i], ids[i]
         for fld, sev, msg in (*dates[d_codes[i]].issues, *leads[l_codes[i]].issues, *fmts[f_codes[i]].issues):
             problems.append((line, fld, sev, msg, sid))
         if placeholder[i]:
@@ -374,15 +412,15 @@ def _build(classified: Classified, lines: list[str], meta: SourceMeta, ref: Refe
     problems.sort(key=itemgetter(0))  # stable: within a line, the order found
     problem_columns = list(zip(*problems, strict=True)) or [()] * len(PROBLEM_COLUMNS)
 
-    role_codes, role_names = _factorize(classified.roles)
-    owner = np.array([-1 if o is None else o for o in classified.owner], dtype=np.intp)
+    owner = np.array(classified.owner, dtype=float)  # None → NaN
+    owner = np.where(np.isnan(owner), -1, owner).astype(np.intp)
     return Schedule(
         sessions=sessions,
         leads=lead_frame,
         audiences=audiences,
         lines=_frame({
             "line_no": np.arange(1, len(lines) + 1, dtype=np.int64),
-            "role": _coded(role_names, role_codes, _STR),
+            "role": classified.roles,
             "session_id": session_ids.take(owner, allow_fill=True),
             "text": lines,
         }, LINE_DTYPES),
