@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import os
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -341,9 +340,3 @@ def classify(lines: list[str], info: SourceInfo, name: str) -> Classified:
         raise ScheduleError(f"{name} has no schedule rows: the table holds no record.")
     return Classified(roles, owner, preamble, header, problems, rec_line, rec_section, rec_title, rec_cells,
                       rec_pipes, continued_on)
-
-
-def iter_roles(classified: Classified) -> Iterable[tuple[int, str]]:
-    """Yield (line_no, role) for every line, in order."""
-    for i, role in enumerate(classified.roles):
-        yield i + 1, role

@@ -112,13 +112,6 @@ class SourceInfo:
     chrome: tuple[re.Pattern[str], ...]
     sections: tuple[tuple[str, re.Pattern[str]], ...]
 
-    @property
-    def citation(self) -> str:
-        """The one-line source credit used under every chart."""
-        return (
-            f"Source: {self.publisher}, {self.title} ({self.year}) · data as of {self.as_of:%-d %B %Y}"
-        )
-
 
 @dataclass(frozen=True, eq=False)
 class Reference:
