@@ -1,7 +1,7 @@
 """Fixtures for the browser tests: Debian's Chromium for pytest-playwright, and the app on a free port.
 
 Without /usr/bin/chromium these tests are skipped with a clear message; with REQUIRE_BROWSER=1 (set by
-.ci/run) they fail instead, so a missing browser can never pass as green.
+.ci/run) the run stops at collection with a usage error (exit code 4), so a missing browser never passes as green.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from .helpers import CHROMIUM, LAUNCH_ARGS, PAGE_BY_NAME, ROOT, VIEWPORT, Stream
 
 HERE = Path(__file__).resolve().parent
 MISSING = "Chromium not found at /usr/bin/chromium: browser tests skipped; install chromium or run .ci/run"
-REQUIRED = ("Chromium not found at /usr/bin/chromium, and REQUIRE_BROWSER=1 makes browser tests mandatory; "
-            "install chromium (apt-get install -y chromium chromium-driver) or run .ci/run")
+REQUIRED = (
+    "Chromium not found at /usr/bin/chromium, and REQUIRE_BROWSER=1 makes browser tests mandatory; "
+    "install chromium (apt-get install -y chromium chromium-driver) or run .ci/run"
+)
 
 
 def chromium_available() -> bool:
@@ -26,19 +28,17 @@ def chromium_available() -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every test under tests/browser as `browser`; skip them (or fail them) without Chromium."""
+    """Mark every test under tests/browser as `browser`; without Chromium skip them, or stop the run when
+    REQUIRE_BROWSER=1 (a per-test failure would let the strict-xfail tests count as expected failures)."""
     ours = [item for item in items if HERE in Path(item.path).resolve().parents]
     for item in ours:
         item.add_marker(pytest.mark.browser)
-    if ours and not chromium_available() and os.environ.get("REQUIRE_BROWSER") != "1":
-        for item in ours:
-            item.add_marker(pytest.mark.skip(reason=MISSING))
-
-
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    # Runs before any fixture, so a missing browser fails here with the message, not in browser.launch().
-    if not chromium_available() and os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(REQUIRED, pytrace=False)
+    if not ours or chromium_available():
+        return
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError(REQUIRED)
+    for item in ours:
+        item.add_marker(pytest.mark.skip(reason=MISSING))
 
 
 @pytest.fixture(scope="session")
@@ -66,8 +66,11 @@ def app_server(browser: Browser) -> Iterator[StreamlitServer]:
 def app_url(app_server: StreamlitServer) -> str:
     """The running app's base URL; fails with the server log when the server has gone away."""
     if not app_server.alive():
-        pytest.fail(f"the Streamlit server stopped (exit code {app_server.proc and app_server.proc.returncode}); "
-                    f"log {app_server.log_path}:\n{app_server.log_tail()}", pytrace=False)
+        pytest.fail(
+            f"the Streamlit server stopped (exit code {app_server.proc and app_server.proc.returncode}); "
+            f"log {app_server.log_path}:\n{app_server.log_tail()}",
+            pytrace=False,
+        )
     return app_server.url
 
 

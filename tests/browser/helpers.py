@@ -24,8 +24,14 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 # --disable-background-networking and friends: without them Chromium keeps calling home on a closed network.
 LAUNCH_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 VIEWPORT = {"width": 1400, "height": 900}
@@ -43,17 +49,26 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("overview", "/", "Outreach coverage: COVID-19 online series 2020",
-             ("overview_format", "overview_org_type")),
+    PageSpec(
+        "overview", "/", "Outreach coverage: COVID-19 online series 2020", ("overview_format", "overview_org_type")
+    ),
     PageSpec("timeline", "/timeline", "Timeline", ("timeline_chart",)),
-    PageSpec("breakdowns", "/breakdowns", "Breakdowns",
-             ("bd_format", "bd_audience", "bd_matrix", "bd_wg", "bd_org_type", "bd_theme", "bd_gcm")),
+    PageSpec(
+        "breakdowns",
+        "/breakdowns",
+        "Breakdowns",
+        ("bd_format", "bd_audience", "bd_matrix", "bd_wg", "bd_org_type", "bd_theme", "bd_gcm"),
+    ),
     PageSpec("network", "/network", "Co-lead network", ("net_chart",)),
     PageSpec("gaps", "/gaps", "Gaps", ("gaps_matrix",)),
     PageSpec("data", "/data", "Data & export"),
     # The report page titles itself with st.subheader (an h3), so it has no h1: see test_page_heading.
-    PageSpec("report", "/report", "Outreach coverage: UN Network on Migration, COVID-19 online series 2020",
-             ("report_timeline", "report_matrix", "report_network")),
+    PageSpec(
+        "report",
+        "/report",
+        "Outreach coverage: UN Network on Migration, COVID-19 online series 2020",
+        ("report_timeline", "report_matrix", "report_network"),
+    ),
 )
 PAGE_BY_NAME = {p.name: p for p in PAGES}
 
@@ -90,7 +105,9 @@ CHART_JS = """(key) => {
   if (!gd || !gd._fullData) return null;
   const arr = (a) => (a == null ? null : Array.from(a, (v) => (typeof v === 'number' ? v : String(v))));
   return {
-    traces: gd._fullData.map((t) => ({type: t.type, name: t.name, x: arr(t.x), y: arr(t.y), z: t.z ? t.z.length : null})),
+    traces: gd._fullData.map((t) => ({
+      type: t.type, name: t.name, x: arr(t.x), y: arr(t.y), z: t.z ? t.z.length : null,
+    })),
     title: gd.layout.title && gd.layout.title.text,
     subtitle: gd.layout.title && gd.layout.title.subtitle && gd.layout.title.subtitle.text,
     bars: gd.querySelectorAll('.barlayer .point').length,
@@ -178,6 +195,7 @@ class ConsoleLog:
 
 # ------------------------------------------------------------------------------------------ images
 
+
 def png_size(data: bytes) -> tuple[int, int]:
     """(width, height) from a PNG's IHDR chunk."""
     if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
@@ -213,6 +231,7 @@ def screenshot(page: Page, name: str, charts: int) -> tuple[Path, Path]:
 
 # ------------------------------------------------------------------------------------------ server
 
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -240,10 +259,25 @@ class StreamlitServer:
             self.log_path = self.log_dir / f"streamlit-{Path(self.script).stem}-{self.port}.log"
             with self.log_path.open("wb") as log:
                 self.proc = subprocess.Popen(
-                    [sys.executable, "-m", "streamlit", "run", self.script, "--server.headless", "true",
-                     "--server.address", "127.0.0.1", "--server.port", str(self.port),
-                     "--browser.gatherUsageStats", "false"],
-                    cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                    [
+                        sys.executable,
+                        "-m",
+                        "streamlit",
+                        "run",
+                        self.script,
+                        "--server.headless",
+                        "true",
+                        "--server.address",
+                        "127.0.0.1",
+                        "--server.port",
+                        str(self.port),
+                        "--browser.gatherUsageStats",
+                        "false",
+                    ],
+                    cwd=self.cwd,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
                     env={**os.environ, "PYTHONUNBUFFERED": "1"},
                 )
             if self._wait_healthy(timeout):

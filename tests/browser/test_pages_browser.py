@@ -36,9 +36,15 @@ def _heading_params() -> list[object]:
     for spec in PAGES:
         marks = []
         if spec.name == "report":
-            marks.append(pytest.mark.xfail(strict=True, reason=(
-                "app: /report has no h1 — pages/report.py titles the page with st.subheader(REPORT_TITLE), an h3, "
-                "while every other page gets an h1 from ui.page_header; remove this mark once it has one")))
+            marks.append(
+                pytest.mark.xfail(
+                    strict=True,
+                    reason=(
+                        "app: /report has no h1 — pages/report.py titles the page with st.subheader(REPORT_TITLE), "
+                        "an h3, while every other page gets an h1 from ui.page_header; remove this mark once it has one"
+                    ),
+                )
+            )
         params.append(pytest.param(spec, id=spec.name, marks=marks))
     return params
 
