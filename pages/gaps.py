@@ -3,8 +3,7 @@
 import streamlit as st
 
 from analysis.aggregate import COMPLETENESS_FIELDS, completeness, gap_records
-from analysis.figures import completeness_figure
-from dashboard import ui
+from dashboard import charts, ui
 from dashboard.state import current_view
 
 view = current_view()
@@ -32,7 +31,7 @@ if ui.require_records(view):
             "source_line": st.column_config.NumberColumn("Source line", format="%d"),
         },
     )
-    ui.chart(completeness_figure(comp, COMPLETENESS_FIELDS, view.ctx("gaps")), key="gaps_matrix")
+    ui.chart(charts.figure(view, "completeness", "gaps"), key="gaps_matrix")
     st.subheader("Reader problems", help="Everything the reader could not take as written, with its line number.")
     if problems.empty:
         st.success("The reader found no problems in the source.")

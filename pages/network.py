@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from analysis.figures import network_figure
-from analysis.network import build_graph, centrality, layout, node_records
-from dashboard import ui
+from analysis.network import build_graph, centrality, node_records
+from dashboard import charts, ui
 from dashboard.state import current_view
 
 view = current_view()
@@ -15,7 +14,7 @@ if ui.require_records(view):
     people = st.toggle("Show people as their own nodes", key="net_people",
                        help="Off: the six principals of 17 June count for their organisations.")
     g = build_graph(view.schedule, people_as_nodes=people)
-    fig = network_figure(g, layout(g), view.ctx("network"))
+    fig = charts.figure(view, "network", "network", people=people)
     state = ui.chart(fig, key="net_chart", on_select="rerun", selection_mode="points")
     points = state.selection.points if state is not None and hasattr(state, "selection") else []
     picked = [p.get("customdata") for p in points if p.get("customdata")]

@@ -3,8 +3,7 @@
 import streamlit as st
 
 from analysis.aggregate import highlights, metrics
-from analysis.figures import breakdown_figure
-from dashboard import ui
+from dashboard import charts, ui
 from dashboard.state import current_view
 
 view = current_view()
@@ -30,7 +29,7 @@ if ui.require_records(view):
     st.markdown("\n".join(f"- {line}" for line in highlights(view.schedule)))
     left, right = st.columns(2)
     with left:
-        ui.chart(breakdown_figure(view.schedule, "format", view.ctx("overview")), key="overview_format")
+        ui.chart(charts.figure(view, "breakdown", "overview", dimension="format"), key="overview_format")
     with right:
-        ui.chart(breakdown_figure(view.schedule, "org_type", view.ctx("overview")), key="overview_org_type")
+        ui.chart(charts.figure(view, "breakdown", "overview", dimension="org_type"), key="overview_org_type")
 ui.footer(view)

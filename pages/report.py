@@ -3,12 +3,13 @@
 import streamlit as st
 
 from analysis.filters import to_query
-from analysis.report import METRICS_CSS, REPORT_TITLE, metrics_strip, open_gaps, report_figures, report_html
-from dashboard import ui
+from analysis.report import METRICS_CSS, REPORT_TITLE, metrics_strip, open_gaps, report_html
+from dashboard import charts, ui
 from dashboard.state import current_view
 
 PRINT_CSS = """
 <style>
+.st-key-report_head h1 { font-size: 1.9rem; padding-top: 0; }
 @media print {
   @page { size: A4 landscape; margin: 8mm; }
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
@@ -22,21 +23,21 @@ PRINT_CSS = """
 
 view = current_view()
 st.html(PRINT_CSS)
-head, button = st.columns([4, 1], vertical_alignment="bottom")
-with head:
-    st.subheader(REPORT_TITLE, anchor=False)
+head, button = st.columns([3, 1], vertical_alignment="bottom")
+with head.container(key="report_head"):
+    st.title(REPORT_TITLE, anchor=False)
     st.caption(f"Filters: {view.description} · {view.full.meta.citation}")
 with button:
     query = "&".join(f"{k}={v}" for k, vals in to_query(view.filters).items()
                      for v in (vals if isinstance(vals, list) else [vals]))
     st.download_button(
-        "Download report (HTML)", lambda: report_html(view.full, view.schedule, view.ctx("report"), query),
+        "Report (HTML)", lambda: report_html(view.full, view.schedule, view.ctx("report"), query),
         file_name="outreach-coverage-report.html", mime="text/html", key="dl_report", icon=":material/download:",
-        help="One self-contained file: charts work offline, filters are written in it.",
+        help="Download the report as one self-contained HTML file: charts work offline, filters are written in it.",
     )
 if ui.require_records(view):
     st.html(f"<style>{METRICS_CSS}</style>{metrics_strip(view.schedule)}")
-    figs = report_figures(view.full, view.schedule, view.ctx("report"))
+    figs = charts.report(view)
     left, right = st.columns(2)
     with left:
         ui.chart(figs["timeline"], key="report_timeline")

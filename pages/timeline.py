@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from analysis.figures import timeline_figure
-from dashboard import ui
+from dashboard import charts, ui
 from dashboard.state import current_view
 
 view = current_view()
@@ -13,5 +12,5 @@ if ui.require_records(view):
     lanes = st.segmented_control("Rows", ["Working group or lead", "Theme"], default="Working group or lead",
                                  key="timeline_lanes")
     by = "theme" if lanes == "Theme" else "group"
-    ui.chart(timeline_figure(view.schedule, view.ctx("timeline"), lane_by=by), key="timeline_chart")
+    ui.chart(charts.figure(view, "timeline", "timeline", lane_by=by), key="timeline_chart")
 ui.footer(view)

@@ -107,7 +107,8 @@ def finish(fig: go.Figure, title: str, ctx: ChartContext, alt: str, height: int 
 
 def wrap_label(label: str, width: int = 12) -> str:
     """An axis label broken onto short lines so it needs no rotation, escaped."""
-    return "<br>".join(esc(line) for line in textwrap.wrap(str(label), width)) or esc(label)
+    lines = textwrap.wrap(str(label), width, break_long_words=False, break_on_hyphens=False)
+    return "<br>".join(esc(line) for line in lines) or esc(label)
 
 
 def empty_figure(title: str, ctx: ChartContext, message: str = "No records match the current filters.") -> go.Figure:

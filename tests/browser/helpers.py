@@ -62,7 +62,6 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("network", "/network", "Co-lead network", ("net_chart",)),
     PageSpec("gaps", "/gaps", "Gaps", ("gaps_matrix",)),
     PageSpec("data", "/data", "Data & export"),
-    # The report page titles itself with st.subheader (an h3), so it has no h1: see test_page_heading.
     PageSpec(
         "report",
         "/report",

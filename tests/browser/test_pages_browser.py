@@ -31,34 +31,8 @@ def test_page_renders(page: Page, app_url: str, spec: PageSpec) -> None:
     assert console.unexpected() == [], f"{spec.path}: unexpected console errors"
 
 
-def _heading_params() -> list[object]:
-    params: list[object] = []
-    for spec in PAGES:
-        marks = []
-        if spec.name == "report":
-            marks.append(
-                pytest.mark.xfail(
-                    strict=True,
-                    reason=(
-                        "app: /report has no h1 — pages/report.py titles the page with st.subheader(REPORT_TITLE), "
-                        "an h3, while every other page gets an h1 from ui.page_header; remove this mark once it has one"
-                    ),
-                )
-            )
-        params.append(pytest.param(spec, id=spec.name, marks=marks))
-    return params
-
-
-@pytest.mark.parametrize("spec", _heading_params())
+@pytest.mark.parametrize("spec", PAGES, ids=[p.name for p in PAGES])
 def test_page_heading(page: Page, app_url: str, spec: PageSpec) -> None:
     page.goto(spec.path)
     wait_rendered(page, len(spec.charts))
     assert headings(page, "h1") == [spec.heading]
-
-
-def test_report_title_is_shown(page: Page, app_url: str) -> None:
-    """Until the report page has an h1, its title must at least be on the page (as its h3)."""
-    spec = next(p for p in PAGES if p.name == "report")
-    page.goto(spec.path)
-    wait_rendered(page, len(spec.charts))
-    assert spec.heading in headings(page, "h1") + headings(page, "h3")

@@ -1,0 +1,68 @@
+"""Cached figure building: the same filters give the same figure, so it is built once per server process.
+
+Figures depend only on the bundled schedule, the filters and a few display parameters; caching them on
+those keys takes the figure work out of every rerun that revisits a view (a page switch, a filter set back).
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from analysis import Schedule
+from analysis.aggregate import COMPLETENESS_FIELDS, completeness, format_audience_matrix, trim_matrix
+from analysis.figures import (
+    ChartContext,
+    breakdown_figure,
+    completeness_figure,
+    heatmap_figure,
+    network_figure,
+    timeline_figure,
+)
+from analysis.filters import Filters, apply_filters, describe_filters
+from analysis.network import build_graph, layout
+from analysis.report import report_figures
+
+from .state import View, bundled_schedule
+
+
+def _context(filters: Filters, page: str) -> tuple[ChartContext, Schedule, Schedule]:
+    full = bundled_schedule()
+    acr = {o.name: o.acronym for o in full.reference.organisations.values()}
+    ctx = ChartContext(filters=describe_filters(filters, acr), source=full.meta.citation, page=page)
+    return ctx, full, apply_filters(full, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _figure(kind: str, filters: Filters, page: str, params: tuple[tuple[str, object], ...]) -> go.Figure:
+    ctx, full, view = _context(filters, page)
+    p = dict(params)
+    if kind == "timeline":
+        return timeline_figure(view, ctx, lane_by=str(p.get("lane_by", "group")))
+    if kind == "breakdown":
+        return breakdown_figure(view, str(p["dimension"]), ctx, str(p.get("measure", "records")))
+    if kind == "matrix":
+        measure = str(p.get("measure", "records"))
+        return heatmap_figure(trim_matrix(format_audience_matrix(view, measure), full), ctx, measure)
+    if kind == "network":
+        g = build_graph(view, people_as_nodes=bool(p.get("people", False)))
+        return network_figure(g, layout(g), ctx)
+    if kind == "completeness":
+        return completeness_figure(completeness(view), COMPLETENESS_FIELDS, ctx)
+    raise ValueError(f"unknown figure kind {kind!r}")
+
+
+def figure(view: View, kind: str, page: str, **params: object) -> go.Figure:
+    """The figure ``kind`` (timeline, breakdown, matrix, network, completeness) for the view's filters."""
+    return _figure(kind, view.filters, page, tuple(sorted(params.items())))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _report(filters: Filters) -> dict[str, go.Figure]:
+    ctx, full, view = _context(filters, "report")
+    return report_figures(full, view, ctx)
+
+
+def report(view: View) -> dict[str, go.Figure]:
+    """The report's figures for the view's filters."""
+    return _report(view.filters)
