@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from .aggregate import format_audience_matrix, gap_records, highlights, metrics, trim_matrix
-from .figures import ChartContext, heatmap_figure, network_figure, timeline_figure, wrap_label
+from .figures import ChartContext, esc, heatmap_figure, network_figure, timeline_figure
 from .network import build_graph, layout
 from .schedule import Schedule
 
@@ -47,7 +47,8 @@ def report_figures(full: Schedule, view: Schedule, ctx: ChartContext) -> dict[st
         fig.update_yaxes(tickfont=dict(size=11))
     heat = figs["matrix"].data[0] if figs["matrix"].data else None
     if heat is not None and heat.x is not None:
-        heat.x = [wrap_label(re.sub(r"\s*\(.*?\)", "", html.unescape(str(x).replace("<br>", " "))), 10) for x in heat.x]
+        heat.x = [esc(re.sub(r"\s*\(.*?\)", "", html.unescape(str(x).replace("<br>", " ")))) for x in heat.x]
+        figs["matrix"].update_xaxes(tickangle=-30)
     if figs["timeline"].data:
         figs["timeline"].update_xaxes(title="date (2020)", row=1, col=1)
         figs["timeline"].update_xaxes(title="Undated", row=1, col=2)
