@@ -183,7 +183,7 @@ def highlights(schedule: Schedule) -> list[str]:
     s = schedule.sessions
     if s.empty:
         return []
-    acr = {o.name: o.acronym for o in schedule.reference.organisations.values()}
+    acr = schedule.reference.acronyms()
     out: list[str] = []
     top = count_by(schedule, "organisation")
     if len(top):

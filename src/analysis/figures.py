@@ -134,7 +134,7 @@ def png_config(fig: go.Figure) -> dict[str, object]:
 # ------------------------------------------------------------------------------------------------ timeline
 
 def _acronyms(schedule: Schedule) -> dict[str, str]:
-    return {o.name: o.acronym for o in schedule.reference.organisations.values()}
+    return schedule.reference.acronyms()
 
 
 def lead_summary(schedule: Schedule, expand: bool = False) -> dict[str, str]:

@@ -140,6 +140,10 @@ class Reference:
         """Return what a written organisation or person name refers to, or None when unknown."""
         return self.aliases.get(norm_key(written))
 
+    def acronyms(self) -> dict[str, str]:
+        """Canonical organisation name → its acronym or short name."""
+        return {o.name: o.acronym for o in self.organisations.values()}
+
     def glossary(self) -> dict[str, str]:
         """Map every acronym, alias and person's name to its expansion (for hovers and the glossary)."""
         out: dict[str, str] = {}

@@ -28,7 +28,7 @@ from .state import View, bundled_schedule
 
 def _context(filters: Filters, page: str) -> tuple[ChartContext, Schedule, Schedule]:
     full = bundled_schedule()
-    acr = {o.name: o.acronym for o in full.reference.organisations.values()}
+    acr = full.reference.acronyms()
     ctx = ChartContext(filters=describe_filters(filters, acr), source=full.meta.citation, page=page)
     return ctx, full, apply_filters(full, filters)
 

@@ -136,7 +136,7 @@ def sidebar_filters() -> View:
     opts = bundled_options()
     if not st.session_state.get(_INIT):
         _seed_from_url(opts)
-    acr = {o.name: o.acronym for o in full.reference.organisations.values()}
+    acr = full.reference.acronyms()
     sb = st.sidebar
     sb.header("Filters")
     if opts.date_min and opts.date_max:
