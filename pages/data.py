@@ -24,20 +24,24 @@ dictionary = data_dictionary(tables)
 st.download_button("Download all tables (XLSX, with data dictionary)", lambda: to_xlsx_bytes(tables, dictionary),
                    file_name="outreach-coverage-2020.xlsx", key="dl_xlsx", icon=":material/download:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", type="primary")
-tabs = st.tabs([f"{name.capitalize()} ({len(frame)})" for name, frame in tables.items()] + ["Data dictionary"])
-for tab, (name, frame) in zip(tabs, tables.items(), strict=False):
-    with tab:
-        if frame.empty:
-            st.info(ui.EMPTY_MESSAGE if name != "problems" else "No problems for the records shown.")
-        config = {c: st.column_config.Column(c.replace("_", " "), help=COLUMNS[name][c]) for c in frame.columns}
-        config.update({c: st.column_config.ListColumn(c.replace("_", " "), help=COLUMNS[name][c])
-                       for c in frame.columns if any(isinstance(v, tuple) for v in frame[c])})
-        if "date" in frame.columns:
-            config["date"] = st.column_config.DateColumn("date", format="D MMM YYYY", help=COLUMNS[name]["date"])
-            config["date_end"] = st.column_config.DateColumn("date end", format="D MMM YYYY")
-        st.dataframe(frame, hide_index=True, column_config=config, key=f"data_{name}")
-        st.download_button(f"Download {name} (CSV)", lambda frame=frame: to_csv_bytes(frame), file_name=f"{name}.csv",
-                           mime="text/csv", key=f"dl_{name}", icon=":material/download:")
-with tabs[-1]:
+labels = {name: f"{name.capitalize()} ({len(frame)})" for name, frame in tables.items()}
+labels["dictionary"] = "Data dictionary"
+# One table at a time: a data grid is costly to draw, and hidden tabs would redraw all of them on every rerun.
+shown = st.segmented_control("Table", list(labels), format_func=labels.__getitem__, default="sessions",
+                             key="data_table") or "sessions"
+if shown == "dictionary":
     st.dataframe(dictionary, hide_index=True, key="data_dictionary")
+else:
+    frame = tables[shown]
+    if frame.empty:
+        st.info(ui.EMPTY_MESSAGE if shown != "problems" else "No problems for the records shown.")
+    config = {c: st.column_config.Column(c.replace("_", " "), help=COLUMNS[shown][c]) for c in frame.columns}
+    config.update({c: st.column_config.ListColumn(c.replace("_", " "), help=COLUMNS[shown][c])
+                   for c in frame.columns if any(isinstance(v, tuple) for v in frame[c])})
+    if "date" in frame.columns:
+        config["date"] = st.column_config.DateColumn("date", format="D MMM YYYY", help=COLUMNS[shown]["date"])
+        config["date_end"] = st.column_config.DateColumn("date end", format="D MMM YYYY")
+    st.dataframe(frame, hide_index=True, column_config=config, key=f"data_{shown}")
+    st.download_button(f"Download {shown} (CSV)", lambda: to_csv_bytes(frame), file_name=f"{shown}.csv",
+                       mime="text/csv", key=f"dl_{shown}", icon=":material/download:")
 ui.footer(view)

@@ -104,15 +104,20 @@ def test_overview_metrics() -> None:
 
 def test_data_page_offers_each_table_for_download() -> None:
     at = start(page="data")
-    keys = {b.key for b in at.get("download_button")}
-    assert {"dl_xlsx", "dl_sessions", "dl_leads", "dl_audiences", "dl_problems"} <= keys
-    assert [t.label for t in at.tabs][:3] == ["Sessions (17)", "Leads (36)", "Audiences (29)"]
+    table = at.button_group(key="data_table")
+    assert table.options[:3] == ["Sessions (17)", "Leads (36)", "Audiences (29)"]
+    for name in ("sessions", "leads", "audiences", "problems"):
+        table.set_value(name).run()
+        keys = {b.key for b in at.get("download_button")}
+        assert {"dl_xlsx", f"dl_{name}"} <= keys
+        assert len(at.dataframe) == 1  # one table drawn at a time
 
 
 def test_data_page_with_an_empty_table_says_so() -> None:
     # Pipeline items have no audiences: that table is empty while the others are not.
     at = start({"section": "pipeline"}, page="data")
-    assert [t.label for t in at.tabs][:3] == ["Sessions (4)", "Leads (4)", "Audiences (0)"]
+    assert at.button_group(key="data_table").options[:3] == ["Sessions (4)", "Leads (4)", "Audiences (0)"]
+    at.button_group(key="data_table").set_value("audiences").run()
     assert EMPTY_MESSAGE in [i.value for i in at.info]
 
 
