@@ -7,6 +7,7 @@ inputs are never mutated. ``measure`` is "records" (one per row) or "events" (su
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -101,6 +102,11 @@ def _pairs(schedule: Schedule, dimension: str, weight: dict[str, int]) -> Iterab
         raise ValueError(f"unknown dimension {dimension!r}")
 
 
+def _natural(text: str) -> tuple[tuple[int, object], ...]:
+    """Sort key that orders numbers by value: "Objective 5" before "Objective 13"."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part.casefold()) for part in re.split(r"(\d+)", text))
+
+
 def count_by(schedule: Schedule, dimension: str, measure: str = "records") -> pd.DataFrame:
     """Records or events per value of a dimension, largest first; columns ``value`` and ``count``.
 
@@ -113,7 +119,7 @@ def count_by(schedule: Schedule, dimension: str, measure: str = "records") -> pd
     totals: Counter[object] = Counter()
     for value, w in _pairs(schedule, dimension, weight):
         totals[value] += w
-    rows = sorted(totals.items(), key=lambda kv: (-kv[1], str(kv[0])))
+    rows = sorted(totals.items(), key=lambda kv: (-kv[1], _natural(str(kv[0]))))
     return pd.DataFrame({"value": [v for v, _ in rows], "count": pd.array([c for _, c in rows], dtype="int64")})
 
 
