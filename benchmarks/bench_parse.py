@@ -35,6 +35,7 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
 
 import analysis
@@ -42,22 +43,13 @@ import analysis.fields
 import analysis.reader
 import analysis.schedule
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # a script: share the tests' page pieces
+from tests.schedule_pages import CHROME, HEADER, PREAMBLE, SEPARATOR
+
 SEED = 20200507
 TARGET_100K_SECONDS = 1.0
 TARGET_RATIO = 11.0
 
-PREAMBLE = (
-    "All sessions are hosted by the UN Network in collaboration with Network members, Member States "
-    "and/or stakeholders"
-)
-HEADER = "Date | Topic | Working Group (WG) and Co-leads | Format, Audience and Purpose | Documents |"
-SEPARATOR = "---|---|---|---|---|"
-CHROME = (
-    "*References to Kosovo shall be understood to be in the context of United Nations Security Council "
-    "resolution 1244 (1999).",
-    "Newsletter",
-    "Subscribe to our newsletter.",
-)
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
