@@ -264,7 +264,7 @@ def timeline_figure(schedule: Schedule, ctx: ChartContext, lane_by: str = "group
     fig.update_yaxes(categoryorder="array", categoryarray=lane_order[::-1], row=1, col=1, title=None)
     two_weeks = 14 * 86_400_000
     fig.update_xaxes(type="date", tickformat="%-d %b", row=1, col=1, showticklabels=True, dtick=two_weeks,
-                     tickangle=0, title="date (2020) · marker size = number of events")
+                     tickangle=0)
     if weekly:
         fig.update_yaxes(title="records<br>per week", row=2, col=1, rangemode="tozero", dtick=1)
         fig.update_xaxes(type="date", tickformat="%-d %b", row=2, col=1, dtick=two_weeks, tickangle=0)
@@ -279,7 +279,8 @@ def timeline_figure(schedule: Schedule, ctx: ChartContext, lane_by: str = "group
     fig.update_xaxes(range=[0.3, max(2, int(undated_rank.max()) + 1 if n_und else 1) + 0.7], showticklabels=False,
                      showgrid=False, ticks="", row=1, col=2,
                      title=f"{UNDATED}<br>({n_und})")
-    fig.update_layout(legend=dict(title="Format<br><sup>◆ = pipeline item</sup>", orientation="v", y=1.0,
+    key = '<span style="font-size:12px">◆ pipeline item · size = events</span>'
+    fig.update_layout(legend=dict(title=f"Format<br>{key}", orientation="v", y=1.0,
                                   yanchor="top", x=1.01, xanchor="left"), hovermode="closest")
     alt = (f"Timeline of {len(s)} records: {int(dated.sum())} dated from {s.loc[dated, 'date'].min():%-d %B} to "
            f"{s.loc[dated, 'date'].max():%-d %B %Y} and {n_und} undated, in {len(lane_order)} rows "

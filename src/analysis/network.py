@@ -41,7 +41,7 @@ def build_graph(schedule: Schedule, people_as_nodes: bool = False) -> nx.Graph:
             org = ref.organisations.get(node)
             g.add_node(
                 node,
-                label=(node.split()[-1] if is_person else (org.acronym if org else node)),
+                label=(node if is_person else (org.acronym if org else node)),
                 org_type=PERSON_TYPE if is_person else (row.org_type or "Unknown"),
                 kind="person" if is_person else "organisation",
                 affiliation=row.affiliation if is_person else None,
