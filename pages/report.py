@@ -33,7 +33,8 @@ with button:
     st.download_button(
         "Report (HTML)", lambda: report_html(view.full, view.schedule, view.ctx("report"), query),
         file_name="outreach-coverage-report.html", mime="text/html", key="dl_report", icon=":material/download:",
-        help="Download the report as one self-contained HTML file: charts work offline, filters are written in it.",
+        help="One self-contained HTML file: charts work offline, the filters are written in it, and it prints "
+        "on one A4 landscape page.",
     )
 if ui.require_records(view):
     st.html(f"<style>{METRICS_CSS}</style>{metrics_strip(view.schedule)}")
