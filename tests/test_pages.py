@@ -279,3 +279,17 @@ def test_reset_clears_every_filter_and_the_url() -> None:
     assert set(found) == PAGES["breakdowns"][1]
     assert found["bd_format"]["spec"]["layout"]["title"]["subtitle"]["text"] == "All records"
     assert at.button(key="f_reset").disabled
+
+
+@pytest.mark.parametrize("page_name", ["network", "breakdowns", "report"])
+def test_chart_specs_are_identical_on_a_cold_and_a_warm_cache(page_name: str) -> None:
+    # Streamlit derives a chart's identity from its spec: a spec that changes between the first run (cache
+    # miss) and the next (cache hit) makes a new chart, and a click's selection on the first one is lost.
+    import streamlit as st
+
+    st.cache_data.clear()
+    at = start(page=page_name)
+    first = {k: c.proto.spec for k, c in ((c.key, c) for c in at.get("plotly_chart"))}
+    at.run()
+    again = {k: c.proto.spec for k, c in ((c.key, c) for c in at.get("plotly_chart"))}
+    assert first and first == again

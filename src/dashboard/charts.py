@@ -2,11 +2,16 @@
 
 Figures depend only on the bundled schedule, the filters and a few display parameters; caching them on
 those keys takes the figure work out of every rerun that revisits a view (a page switch, a filter set back).
+
+The cache holds figures as JSON and every call rebuilds the figure from it, so the first call (a cache miss)
+and later ones give byte-identical charts: Streamlit derives a chart's identity from its spec, and a figure
+whose keys came back in another order would be a new chart, dropping a click's selection.
 """
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
+import plotly.io as pio
 import streamlit as st
 
 from analysis import Schedule
@@ -34,9 +39,12 @@ def _context(filters: Filters, page: str) -> tuple[ChartContext, Schedule, Sched
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _figure(kind: str, filters: Filters, page: str, params: tuple[tuple[str, object], ...]) -> go.Figure:
+def _figure(kind: str, filters: Filters, page: str, params: tuple[tuple[str, object], ...]) -> str:
+    return pio.to_json(_build(kind, filters, page, dict(params)), validate=False)
+
+
+def _build(kind: str, filters: Filters, page: str, p: dict[str, object]) -> go.Figure:
     ctx, full, view = _context(filters, page)
-    p = dict(params)
     if kind == "timeline":
         return timeline_figure(view, ctx, lane_by=str(p.get("lane_by", "group")))
     if kind == "breakdown":
@@ -54,15 +62,15 @@ def _figure(kind: str, filters: Filters, page: str, params: tuple[tuple[str, obj
 
 def figure(view: View, kind: str, page: str, **params: object) -> go.Figure:
     """The figure ``kind`` (timeline, breakdown, matrix, network, completeness) for the view's filters."""
-    return _figure(kind, view.filters, page, tuple(sorted(params.items())))
+    return pio.from_json(_figure(kind, view.filters, page, tuple(sorted(params.items()))))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _report(filters: Filters) -> dict[str, go.Figure]:
+def _report(filters: Filters) -> dict[str, str]:
     ctx, full, view = _context(filters, "report")
-    return report_figures(full, view, ctx)
+    return {name: pio.to_json(fig, validate=False) for name, fig in report_figures(full, view, ctx).items()}
 
 
 def report(view: View) -> dict[str, go.Figure]:
     """The report's figures for the view's filters."""
-    return _report(view.filters)
+    return {name: pio.from_json(text) for name, text in _report(view.filters).items()}
