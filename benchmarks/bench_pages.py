@@ -47,7 +47,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # a script, not a package: share the browser tests' launch and server helpers
-from tests.browser.helpers import CHROMIUM, LAUNCH_ARGS, StreamlitServer  # noqa: E402
+from tests.browser.helpers import CHROMIUM, LAUNCH_ARGS, RENDERED_JS, StreamlitServer  # noqa: E402
 
 VIEWPORT = {"width": 1400, "height": 900}
 TARGET = 1.2
@@ -109,16 +109,7 @@ WATCH_JS = """
   const onInput = (e) => { if (B.waitInput) Object.assign(B, {waitInput: false, t0: e.timeStamp, armed: true}); };
   addEventListener('pointerdown', onInput, true);
   addEventListener('keydown', onInput, true);
-  const rendered = () => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-    if (app.getAttribute('data-test-connection-state') !== 'CONNECTED') return false;
-    if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
-    const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
-    if (charts.length < N) return false;
-    for (const c of charts) if (!c.querySelector('.js-plotly-plot .main-svg')) return false;
-    return true;
-  };
+  const rendered = () => (%(rendered)s)(N);
   new MutationObserver((records) => {
     if (!B.armed) return;
     const now = performance.now();
@@ -194,7 +185,9 @@ def measure(browser: Browser, base_url: str, target: Target) -> tuple[float, flo
     """(first render ms, rerun ms) of ``target`` in a new browser context."""
     context = browser.new_context(viewport=VIEWPORT)
     try:
-        context.add_init_script(WATCH_JS % {"charts": target.charts, "changed": target.changed})
+        context.add_init_script(
+            WATCH_JS % {"charts": target.charts, "changed": target.changed, "rendered": RENDERED_JS}
+        )
         page = context.new_page()
         page.goto(base_url + target.path, wait_until="commit")
         first = _wait_result(page, f"{target.name} first render")

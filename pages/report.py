@@ -1,5 +1,7 @@
 """Report: a one-page printable summary, and the same report as a self-contained HTML file."""
 
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from analysis.filters import to_query
@@ -28,8 +30,7 @@ with head.container(key="report_head"):
     st.title(REPORT_TITLE, anchor=False)
     st.caption(f"Filters: {view.description} · {view.full.meta.citation}")
 with button:
-    query = "&".join(f"{k}={v}" for k, vals in to_query(view.filters).items()
-                     for v in (vals if isinstance(vals, list) else [vals]))
+    query = urlencode(to_query(view.filters), doseq=True)
     st.download_button(
         "Report (HTML)", lambda: report_html(view.full, view.schedule, view.ctx("report"), query),
         file_name="outreach-coverage-report.html", mime="text/html", key="dl_report", icon=":material/download:",
