@@ -1,7 +1,8 @@
 """Cached figure building: the same filters give the same figure, so it is built once per server process.
 
-Figures depend only on the bundled schedule, the filters and a few display parameters; caching them on
-those keys takes the figure work out of every rerun that revisits a view (a page switch, a filter set back).
+Figures depend only on the chosen schedule (named by ``View.key``: its content hash and citation), the
+filters and a few display parameters; caching them on those keys takes the figure work out of every rerun
+that revisits a view (a page switch, a filter set back), for every session looking at the same capture.
 
 The cache holds figures as JSON and every call rebuilds the figure from it, so the first call (a cache miss)
 and later ones give byte-identical charts: Streamlit derives a chart's identity from its spec, and a figure
@@ -28,23 +29,24 @@ from analysis.filters import Filters, apply_filters, describe_filters
 from analysis.network import build_graph, layout
 from analysis.report import report_figures
 
-from .state import View, bundled_schedule
+from .state import View
 
 
-def _context(filters: Filters, page: str) -> tuple[ChartContext, Schedule, Schedule]:
-    full = bundled_schedule()
+def _context(full: Schedule, filters: Filters, page: str) -> tuple[ChartContext, Schedule, Schedule]:
     acr = full.reference.acronyms()
     ctx = ChartContext(filters=describe_filters(filters, acr), source=full.meta.citation, page=page)
     return ctx, full, apply_filters(full, filters)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _figure(kind: str, filters: Filters, page: str, params: tuple[tuple[str, object], ...]) -> str:
-    return pio.to_json(_build(kind, filters, page, dict(params)), validate=False)
+def _figure(key: str, _full: Schedule, kind: str, filters: Filters, page: str,
+            params: tuple[tuple[str, object], ...]) -> str:
+    """The figure as JSON; ``key`` stands for ``_full`` (which Streamlit does not hash)."""
+    return pio.to_json(_build(_full, kind, filters, page, dict(params)), validate=False)
 
 
-def _build(kind: str, filters: Filters, page: str, p: dict[str, object]) -> go.Figure:
-    ctx, full, view = _context(filters, page)
+def _build(full: Schedule, kind: str, filters: Filters, page: str, p: dict[str, object]) -> go.Figure:
+    ctx, full, view = _context(full, filters, page)
     if kind == "timeline":
         return timeline_figure(view, ctx, lane_by=str(p.get("lane_by", "group")))
     if kind == "breakdown":
@@ -61,16 +63,16 @@ def _build(kind: str, filters: Filters, page: str, p: dict[str, object]) -> go.F
 
 
 def figure(view: View, kind: str, page: str, **params: object) -> go.Figure:
-    """The figure ``kind`` (timeline, breakdown, matrix, network, completeness) for the view's filters."""
-    return pio.from_json(_figure(kind, view.filters, page, tuple(sorted(params.items()))))
+    """The figure ``kind`` (timeline, breakdown, matrix, network, completeness) for the view's data and filters."""
+    return pio.from_json(_figure(view.key, view.full, kind, view.filters, page, tuple(sorted(params.items()))))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _report(filters: Filters) -> dict[str, str]:
-    ctx, full, view = _context(filters, "report")
+def _report(key: str, _full: Schedule, filters: Filters) -> dict[str, str]:
+    ctx, full, view = _context(_full, filters, "report")
     return {name: pio.to_json(fig, validate=False) for name, fig in report_figures(full, view, ctx).items()}
 
 
 def report(view: View) -> dict[str, go.Figure]:
     """The report's figures for the view's filters."""
-    return {name: pio.from_json(text) for name, text in _report(view.filters).items()}
+    return {name: pio.from_json(text) for name, text in _report(view.key, view.full, view.filters).items()}

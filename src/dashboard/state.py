@@ -1,16 +1,23 @@
-"""The thin Streamlit layer: the cached loader and the shared, URL-backed sidebar filters.
+"""The thin Streamlit layer: the chosen data, the shared URL-backed sidebar filters, and URL-backed page settings.
 
 Only this package imports streamlit; all logic it calls lives in :mod:`analysis`.
+
+The URL is written once, at the end of the entry point's run (:func:`sync_url`): the filters, the chosen
+capture (``?capture=ID``) and the page-level settings the page registered with :func:`url_setting` during
+the run. A fragment's rerun writes its own setting itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+from urllib.parse import urlencode
 
 import streamlit as st
 
-from analysis import Schedule, load_schedule
+from analysis import Schedule
 from analysis.figures import ChartContext
 from analysis.filters import (
     NO_WG,
@@ -24,39 +31,54 @@ from analysis.filters import (
     to_query,
 )
 
+from . import source
+from .source import bundled_schedule
+
+if TYPE_CHECKING:
+    from analysis.store import CaptureInfo
+
+__all__ = ["KEYS", "View", "bundled_schedule", "current_view", "reset_filters", "sidebar_filters", "sync_url",
+           "url_setting"]
+
 KEYS = {
     "dates": "f_dates", "sections": "f_sections", "undated": "f_undated", "formats": "f_formats",
     "audiences": "f_audiences", "working_groups": "f_wgs", "organisations": "f_leads", "themes": "f_themes",
 }
-_INIT = "_filters_from_url"
+_SEEDED_FOR = "_filters_seeded_for"
 _NOTES = "_filter_notes"
 _VIEW = "_view"
+_SETTINGS = "_url_settings"
+_SHADOW = "_setting_"
+_LAST_FILTERS = "_last_filters"
+_LAST_OPTIONS = "_last_options"
+
+T = TypeVar("T")
 
 
-@st.cache_data(show_spinner="Reading the schedule…")
-def bundled_schedule() -> Schedule:
-    """The bundled page, read once per server process."""
-    return load_schedule()
-
-
-@st.cache_data(show_spinner=False)
-def bundled_options() -> FilterOptions:
-    """Filter choices on the bundled page."""
-    return filter_options(bundled_schedule())
+@st.cache_data(show_spinner=False, max_entries=16)
+def _options(key: str, _full: Schedule) -> FilterOptions:
+    """Filter choices of a schedule, once per schedule (``key`` stands for it)."""
+    return filter_options(_full)
 
 
 @dataclass(frozen=True)
 class View:
-    """What every page works from: the full schedule, the filtered one, the filters and their wording."""
+    """What every page works from: the full schedule, the filtered one, the filters and their wording.
+
+    ``capture`` is the stored capture shown (None when the app runs without a store) and ``key`` a
+    string naming the data (content hash and citation) for caches of anything derived from ``full``.
+    """
 
     full: Schedule
     schedule: Schedule
     filters: Filters
     description: str
     options: FilterOptions
+    capture: CaptureInfo | None = None
+    key: str = ""
 
     def ctx(self, page: str) -> ChartContext:
-        """The chart context (filters subtitle, source line, page name) for a page's charts."""
+        """The chart context (filters subtitle, source line naming the file and as-of date, page name)."""
         return ChartContext(filters=self.description, source=self.full.meta.citation, page=page)
 
     @property
@@ -79,7 +101,7 @@ def _defaults(opts: FilterOptions) -> dict[str, object]:
 
 
 def _seed_from_url(opts: FilterOptions) -> None:
-    """On a session's first run, put the URL's filters into the widgets' state."""
+    """Put the URL's filters, as far as they exist in this schedule, into the widgets' state."""
     params = {k: st.query_params.get_all(k) for k in QUERY_KEYS if k in st.query_params}
     f, notes = from_query(params, opts)
     state = st.session_state
@@ -97,15 +119,18 @@ def _seed_from_url(opts: FilterOptions) -> None:
     for attr in ("formats", "audiences", "working_groups", "organisations", "themes"):
         state[KEYS[attr]] = list(getattr(f, attr))
     state[_NOTES] = notes
-    state[_INIT] = True
 
 
 def reset_filters() -> None:
-    """Button callback: clear every filter and the URL."""
-    for key, value in _defaults(bundled_options()).items():
+    """Button callback: clear every filter (the URL follows at the end of the run)."""
+    opts: FilterOptions | None = st.session_state.get(_LAST_OPTIONS)
+    if opts is None:
+        opts = filter_options(bundled_schedule())
+    for key, value in _defaults(opts).items():
         st.session_state[key] = value
     st.session_state[_NOTES] = []
-    st.query_params.clear()
+    for k in QUERY_KEYS:
+        st.query_params.pop(k, None)
 
 
 def _filters_from_state(opts: FilterOptions) -> Filters:
@@ -131,17 +156,29 @@ def _filters_from_state(opts: FilterOptions) -> Filters:
 
 
 def sidebar_filters() -> View:
-    """Draw the shared filters in the sidebar, keep the URL in step, and return the filtered view."""
-    full = bundled_schedule()
-    opts = bundled_options()
-    if not st.session_state.get(_INIT):
+    """Draw the data choice and the shared filters in the sidebar, and return the filtered view.
+
+    Filters are seeded from the URL on a session's first run and again whenever the session switches to
+    other data (values that do not exist in the new schedule are dropped with a note in the main area).
+    """
+    current = source.chosen()
+    full = current.schedule
+    opts = _options(current.key, full)
+    if st.session_state.get(_SEEDED_FOR) != current.key:
+        if _SEEDED_FOR in st.session_state:  # switching data: carry the filters over through the URL form
+            last: Filters | None = st.session_state.get(_LAST_FILTERS)
+            if last is not None:
+                st.query_params.from_dict({**_other_params(), **to_query(last)})
         _seed_from_url(opts)
+        st.session_state[_SEEDED_FOR] = current.key
+    st.session_state[_SETTINGS] = {}
     acr = full.reference.acronyms()
+    source.sidebar_source(current)
     sb = st.sidebar
     sb.header("Filters")
     if opts.date_min and opts.date_max:
         sb.date_input("Date range", min_value=opts.date_min, max_value=opts.date_max, key=KEYS["dates"],
-                      format="DD/MM/YYYY", help="Dated records between these days (2020).")
+                      format="DD/MM/YYYY", help="Dated records between these days.")
     sb.toggle("Include undated / TBD records", key=KEYS["undated"],
               help="Records whose date is TBD, TBC or blank, including pipeline items.")
     sb.multiselect("Section", opts.sections, key=KEYS["sections"], placeholder="All sections",
@@ -150,7 +187,7 @@ def sidebar_filters() -> View:
     sb.multiselect("Audience", opts.audiences, key=KEYS["audiences"], placeholder="All audiences")
     wg_titles = {k: wg.short for k, wg in full.reference.working_groups.items()}
     sb.multiselect("Working group", opts.working_groups, key=KEYS["working_groups"], placeholder="All",
-                   format_func=lambda w: w if w == NO_WG else f"{w} · {wg_titles.get(w, '')}")
+                   format_func=lambda w: w if w == NO_WG or w not in wg_titles else f"{w} · {wg_titles[w]}")
     sb.multiselect("Lead organisation", opts.organisations, key=KEYS["organisations"], placeholder="All leads",
                    format_func=lambda o: f"{acr[o]} — {o}" if acr.get(o, o) != o else o,
                    help="People named as leads count for their organisation.")
@@ -158,16 +195,131 @@ def sidebar_filters() -> View:
     filters = _filters_from_state(opts)
     sb.button("Reset filters", key="f_reset", on_click=reset_filters, icon=":material/restart_alt:",
               disabled=filters.is_default, width="stretch")
-    for note in st.session_state.get(_NOTES, []):
-        sb.caption(f"Link: {note}")
-    wanted = to_query(filters)
+    view = View(full, apply_filters(full, filters), filters, describe_filters(filters, acr), opts,
+                current.info, current.key)
+    copy_link(view, sb)
+    st.session_state[_VIEW] = view
+    st.session_state[_LAST_FILTERS] = filters
+    st.session_state[_LAST_OPTIONS] = opts
+    return view
+
+
+def notes() -> None:
+    """Main area: the upload error, the note on a capture the link asked for, and dropped link values.
+
+    Every value is escaped: URL values and file names never form Markdown links, images or HTML.
+    """
+    from .ui import md_escape
+
+    source.messages()
+    dropped = st.session_state.get(_NOTES) or []
+    if dropped:
+        st.info("Some values in the link were not used: " + "; ".join(md_escape(n) for n in dropped) + ".",
+                icon=":material/link_off:")
+
+
+def _other_params() -> dict[str, list[str]]:
+    """Query parameters that are not filters (the capture and page settings)."""
+    return {k: st.query_params.get_all(k) for k in st.query_params if k not in QUERY_KEYS}
+
+
+def _wanted_url(view: View, settings: dict[str, str] | None = None) -> dict[str, str | list[str]]:
+    if settings is None:
+        settings = st.session_state.get(_SETTINGS, {})
+    return {**to_query(view.filters), **source.url_value(view.capture), **settings}
+
+
+def sync_url(view: View) -> None:
+    """Make the URL hold exactly the filters, the chosen capture and this run's page settings.
+
+    Called by the entry point after the page has run.
+    """
+    wanted = _wanted_url(view)
     current = {k: st.query_params.get_all(k) for k in st.query_params}
     normal = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
     if current != normal:
         st.query_params.from_dict(wanted)
-    view = View(full, apply_filters(full, filters), filters, describe_filters(filters, acr), opts)
-    st.session_state[_VIEW] = view
-    return view
+
+
+def copy_link(view: View, container: object = None) -> None:
+    """A "Copy link" popover showing this view's full URL (page, filters, capture, page settings) to copy.
+
+    Page settings are those in the URL when the run started (a page writes its own as it runs).
+    """
+    box = container if container is not None else st.sidebar
+    with box.popover("Copy link", icon=":material/link:", width="stretch", key="copy_link"):
+        settings = {k: st.query_params[k] for k in st.query_params
+                    if k not in QUERY_KEYS and k != source.CAPTURE_PARAM}
+        base = st.context.url or ""
+        query = urlencode(_wanted_url(view, settings), doseq=True)
+        st.code(f"{base}?{query}" if query else base, language=None, wrap_lines=True)
+        st.caption("Anyone with this link sees this page with the same capture, filters and settings.")
+
+
+def _encode(value: object) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def _decode(text: str, default: T, options: Sequence[T] | None) -> tuple[T, bool]:
+    """(value, ok) for a query-parameter text; ok is False when the text is not an allowed value."""
+    if isinstance(default, bool):
+        if text in ("1", "0"):
+            return (text == "1"), True  # type: ignore[return-value]
+        return default, False
+    if options is not None:
+        for option in options:
+            if _encode(option) == text:
+                return option, True
+        return default, False
+    if isinstance(default, int):
+        try:
+            return type(default)(text), True  # type: ignore[return-value]
+        except ValueError:
+            return default, False
+    return text, True  # type: ignore[return-value]
+
+
+def url_setting(key: str, default: T, options: Sequence[T] | None = None, *, param: str | None = None) -> T:
+    """Keep the page-level widget ``key`` in step with the query parameter ``param`` (default: ``key``).
+
+    Call it just before drawing the widget, and draw the widget with ``key=key`` and *no* default/index
+    (its state is seeded here). On a session's first visit the widget starts from the URL's value (if it
+    is one of ``options``, or a bool/int like ``default``), else from the session's last choice, else
+    ``default``. The current value is written to the URL (left out when it equals ``default``) and
+    kept for when the page is visited again. Works inside ``@st.fragment`` too.
+
+    Returns:
+        The widget's current value (``default`` when the widget holds None, e.g. a cleared segmented
+        control).
+
+    Example:
+        >>> people = url_setting("net_people", False, param="people")  # doctest: +SKIP
+        >>> st.toggle("Show people as their own nodes", key="net_people")  # doctest: +SKIP
+    """
+    name = param or key
+    state = st.session_state
+    if key not in state:
+        raw = st.query_params.get(name)
+        value, ok = _decode(raw, default, options) if raw is not None else (default, False)
+        if not ok:
+            value = state.get(_SHADOW + key, default)
+        state[key] = value
+    value = state[key]
+    if value is None or (options is not None and value not in options):
+        value = default
+    state[_SHADOW + key] = value
+    settings: dict[str, str] = state.setdefault(_SETTINGS, {})
+    if value == default:
+        settings.pop(name, None)
+        if name in st.query_params:
+            del st.query_params[name]
+    else:
+        settings[name] = _encode(value)
+        if st.query_params.get(name) != settings[name]:
+            st.query_params[name] = settings[name]
+    return value
 
 
 def current_view() -> View:
@@ -184,4 +336,3 @@ def current_view() -> View:
         st.navigation(pages(), position="hidden")
         st.rerun()
     return view
-

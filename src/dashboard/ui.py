@@ -1,8 +1,13 @@
-"""Page helpers shared by every page: heading, charts with their PNG config and alt text, messages, footer."""
+"""Page helpers shared by every page: heading, charts with their PNG config and alt text, messages, footer.
+
+Every value that comes from the data, a file name or the URL and is shown through Streamlit's Markdown
+(``st.markdown``, ``st.caption``, ``st.info``/``st.error``, widget labels and help) goes through
+:func:`md_escape` first; values shown with ``st.text``, ``st.code`` or in a dataframe need no escaping.
+"""
 
 from __future__ import annotations
 
-import html
+import re
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -13,14 +18,39 @@ from .state import View
 
 EMPTY_MESSAGE = "No records match the current filters. Widen them in the sidebar, or use **Reset filters**."
 
+# Every ASCII punctuation mark CommonMark lets a backslash escape and that starts syntax in Streamlit's
+# Markdown: links and images ([ ] ( ) !), emphasis (* _ ~), code (`), HTML and autolinks (< > &), headings,
+# lists, tables and quotes (# + - . | >), LaTeX ($), and Streamlit's directives (:red[…], :material/…:).
+_MD_SPECIAL = re.compile(r"""([\\`*_{}\[\]()#+\-.!|<>~:$&=^"'/@%])""")
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+
+
+def md_escape(text: object) -> str:
+    """Return ``text`` as Markdown that Streamlit shows literally.
+
+    Every Markdown-significant ASCII punctuation mark gets a backslash, so no link, image, emphasis, code
+    span, HTML, autolink ("https://…", "www.…"), LaTeX or ``:color[…]`` / ``:material/…:`` directive can
+    be formed from the value; line breaks become spaces, so a value cannot start a heading, list or table.
+    ``None`` gives "". The shown text reads exactly as the input.
+
+    Examples:
+        >>> print(md_escape("![q](http://x/y.png) *hi*"))
+        \\!\\[q\\]\\(http\\:\\/\\/x\\/y\\.png\\) \\*hi\\*
+        >>> md_escape(None)
+        ''
+    """
+    if text is None:
+        return ""
+    return _MD_SPECIAL.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(text)))
+
 
 def page_header(view: View, title: str, intro: str) -> None:
-    """Page title, one line on what the page is for, and what is filtered."""
+    """Page title, one line on what the page is for (``intro`` is trusted Markdown), and what is filtered."""
     st.title(title)
     st.markdown(intro)
     n, total = len(view.schedule.sessions), len(view.full.sessions)
     shown = f"**{n} of {total} records**" if n != total else f"**all {total} records**"
-    st.caption(f"Showing {shown} · Filters: {html.escape(view.description)}")
+    st.caption(f"Showing {shown} · Filters: {md_escape(view.description)}")
 
 
 def require_records(view: View) -> bool:
@@ -37,16 +67,22 @@ def chart(fig: go.Figure, key: str, **kwargs: object) -> object:
     return st.plotly_chart(fig, key=key, config=png_config(fig), theme=None, alt=meta.get("alt"), **kwargs)
 
 
-def footer(view: View) -> None:
-    """Source, as-of date and the page's own note, on every page."""
+def source_line(view: View) -> str:
+    """The escaped source sentence of the view's data: file, as-of date, the year rule and the preamble."""
     meta = view.full.meta
-    st.divider()
     note = f" {meta.preamble[0]}." if meta.preamble else ""
-    st.caption(f"{meta.citation}. Year 2020 assumed for dates written without one.{note}")
+    how = "read from the page" if getattr(meta, "year_origin", "") == "page" else "assumed"
+    return md_escape(f"{meta.citation}. Year {meta.year} {how} for dates written without one.{note}")
+
+
+def footer(view: View) -> None:
+    """Source (file name and as-of date of the chosen capture), the year rule and the preamble, on every page."""
+    st.divider()
+    st.caption(source_line(view))
 
 
 def glossary(view: View) -> None:
     """Sidebar panel listing every acronym and person with their expansion."""
     with st.sidebar.expander("Glossary", icon=":material/menu_book:"):
         items = sorted(view.full.reference.glossary().items(), key=lambda kv: kv[0].casefold())
-        st.markdown("\n".join(f"- **{html.escape(k)}**: {html.escape(v)}" for k, v in items))
+        st.markdown("\n".join(f"- **{md_escape(k)}**: {md_escape(v)}" for k, v in items))
