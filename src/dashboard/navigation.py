@@ -13,6 +13,8 @@ def pages() -> list[st.Page]:
         st.Page("pages/breakdowns.py", title="Breakdowns", icon="📊"),
         st.Page("pages/network.py", title="Network", icon="🕸️"),
         st.Page("pages/gaps.py", title="Gaps", icon="🧩"),
+        st.Page("pages/captures.py", title="Captures", icon="🗃️"),
+        st.Page("pages/changes.py", title="Changes", icon="🔀"),
         st.Page("pages/data.py", title="Data & export", icon="🗂️"),
         st.Page("pages/report.py", title="Report", icon="🖨️"),
     ]

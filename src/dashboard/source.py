@@ -40,8 +40,7 @@ CAPTURE_PARAM = "capture"
 """Query parameter holding the chosen capture's id (absent for the bundled page)."""
 UPLOAD_TYPES = ("txt", "md", "html", "htm", "csv", "tsv")
 UPLOAD_KEY = "upload_file"
-AS_OF_KEY = "upload_as_of"
-PARTIAL_KEY = "upload_partial"
+"""Key of the sidebar uploader; its "As of" and "Partial page" widgets are ``<key>_as_of`` and ``<key>_partial``."""
 PICK_KEY = "capture_pick"
 BACK_KEY = "capture_bundled"
 
@@ -239,16 +238,16 @@ def chosen() -> Chosen:
     return Chosen(full, info, data_key(full))
 
 
-def _on_upload() -> None:
+def _on_upload(key: str) -> None:
     """Uploader callback: read the new file once per content hash, add it, and show it in this session."""
     state = st.session_state
-    file = state.get(UPLOAD_KEY)
+    file = state.get(key)
     state.pop(_ERROR, None)
     if file is None:
         return
     data = file.getvalue()
     sha = hashlib.sha256(data).hexdigest()
-    as_of, partial = state.get(AS_OF_KEY), bool(state.get(PARTIAL_KEY, False))
+    as_of, partial = state.get(f"{key}_as_of"), bool(state.get(f"{key}_partial", False))
     capture_id, error = _added(sha, data, file.name, as_of, partial)
     shared = store()
     if capture_id is not None and shared is not None:
@@ -272,19 +271,25 @@ def _back_to_bundled() -> None:
     choose(bundled_id())
 
 
-def upload_controls(container: Any = None) -> None:
-    """The uploader, its "As of" date and "Partial page" box (drawn in ``container``, default the sidebar)."""
+def upload_controls(container: Any = None, key: str = UPLOAD_KEY) -> None:
+    """The uploader, its "As of" date and "Partial page" box, drawn in ``container`` (default: the sidebar).
+
+    ``key`` is the uploader's widget key (the date and the box get ``<key>_as_of`` and ``<key>_partial``);
+    give another key to draw a second uploader on a page. A file is added to the store once per content
+    hash per server and shown in this session; a file that cannot be read leaves one sentence for
+    :func:`messages` and the data shown unchanged.
+    """
     box = container if container is not None else st.sidebar
     box.file_uploader(
-        "Load a capture of the page", type=list(UPLOAD_TYPES), key=UPLOAD_KEY, on_change=_on_upload,
+        "Load a capture of the page", type=list(UPLOAD_TYPES), key=key, on_change=_on_upload, args=(key,),
         accept_multiple_files=False,
         help=f"A copy of the schedule page: the pipe scrape, the page saved as HTML, a pasted table (TSV) or "
         f"CSV; at most {limit_text()}. It is added to the captures and shown in this browser tab only.",
     )
     left, right = box.columns([3, 2], vertical_alignment="bottom")
-    left.date_input("As of", value=None, key=AS_OF_KEY, format="DD/MM/YYYY",
+    left.date_input("As of", value=None, key=f"{key}_as_of", format="DD/MM/YYYY",
                     help="The date the page was captured; left empty, the page's own date or the upload date.")
-    right.checkbox("Partial page", key=PARTIAL_KEY,
+    right.checkbox("Partial page", key=f"{key}_partial",
                    help="The file holds only part of the page: missing rows are not reported as dropped.")
 
 

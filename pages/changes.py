@@ -1,0 +1,65 @@
+"""Changes: what changed between two captures of the page, as a summary, a table, a moves chart and a CSV."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import history, source, ui
+from dashboard.state import current_view, url_setting
+
+view = current_view()
+st.title("Changes")
+st.markdown("What changed between two captures of the schedule page: records moved to another date, "
+            "scheduled, dropped or added, and changes of format, leads, topic, audience, purpose or documents. "
+            "Records are matched by content, not by date; whole captures are compared (the sidebar filters "
+            "do not apply here).")
+items = source.captures()
+if len(items) < 2:
+    st.info("Comparing needs two captures. Load another version of the page with the sidebar's uploader "
+            "or on the Captures page.", icon=":material/compare_arrows:")
+elif not history.available():
+    st.info("Comparing captures is not available on this server.", icon=":material/compare_arrows:")
+else:
+    ids = [c.id for c in items]
+    by_id = {c.id: c for c in items}
+    left, right = st.columns(2)
+    with left:
+        url_setting("chg_old", ids[-2], ids, param="old")
+        old_id: int = st.selectbox("Older capture", ids, key="chg_old",
+                                   format_func=lambda i: source.capture_label(by_id[i]))
+    with right:
+        url_setting("chg_new", ids[-1], ids, param="new")
+        new_id: int = st.selectbox("Newer capture", ids, key="chg_new",
+                                   format_func=lambda i: source.capture_label(by_id[i]))
+    old, new = by_id[old_id], by_id[new_id]
+    if old_id == new_id:
+        st.info("Pick two different captures to compare.", icon=":material/compare_arrows:")
+    else:
+        result = history.changes(old, new)
+        st.markdown(f"**{ui.md_escape(result.summary)}**")
+        st.caption(ui.md_escape(result.sides))
+        frame = result.frame
+        kinds = list(dict.fromkeys(frame["kind"]))
+        chosen = st.multiselect("Kinds of change", kinds, key="chg_kinds", placeholder="All kinds")
+        shown = frame[frame["kind"].isin(chosen)] if chosen else frame
+        if frame.empty:
+            st.success("No differences between these two captures.", icon=":material/check:")
+        else:
+            st.dataframe(history.display_frame(shown), hide_index=True, key="chg_table",
+                         column_config=history.COLUMN_CONFIG)
+            left, right = st.columns(2)
+            left.download_button(
+                "Changes (CSV)", lambda: history.csv_bytes(shown), file_name=history.file_name(old, new, "csv"),
+                mime="text/csv", key="dl_changes", icon=":material/download:", type="primary")
+            right.download_button(
+                "Report with these changes (HTML)", lambda: history.report_bytes(view, old, new, result),
+                file_name=history.file_name(old, new, "html"), mime="text/html", key="dl_changes_report",
+                icon=":material/download:",
+                help="The HTML report of the capture shown, with a 'changes since' block for these two captures.")
+        moves = history.moves_figure(result, old, new, view)
+        if moves is not None:
+            ui.chart(moves, key="chg_moves")
+    backlog = history.backlog_figure(items)
+    if backlog is not None:
+        ui.chart(backlog, key="chg_backlog")
+ui.footer(view)
