@@ -47,6 +47,15 @@ DATES = [
     ("  7 May  ", 2020, (D(2020, 5, 7), None, "dated", True)),
     ("7 May.", 2020, (D(2020, 5, 7), None, "dated", True)),
     ("29 February", 2020, (D(2020, 2, 29), None, "dated", True)),
+    ("2020-06-11", 2021, (D(2020, 6, 11), None, "dated", False)),
+    ("17/06/2020", 2021, (D(2020, 6, 17), None, "dated", False)),
+    ("17.06.2020", 2021, (D(2020, 6, 17), None, "dated", False)),
+    ("06/17/2020", 2021, (D(2020, 6, 17), None, "dated", False)),  # only month/day/year can be
+    ("June 18, 2020", 2021, (D(2020, 6, 18), None, "dated", False)),
+    ("Thursday, 28 May", 2020, (D(2020, 5, 28), None, "dated", True)),
+    ("Thu 28 May", 2020, (D(2020, 5, 28), None, "dated", True)),
+    ("Wed. 3 June 2020", 2021, (D(2020, 6, 3), None, "dated", False)),
+    ("1st   March\t2021", 2020, (D(2021, 3, 1), None, "dated", False)),
     ("TBD", 2020, (None, None, "tbd", False)),
     ("TBC", 2020, (None, None, "tbd", False)),
     ("tbc.", 2020, (None, None, "tbd", False)),
@@ -64,8 +73,14 @@ def test_parse_date(raw: str, year: int, expected: tuple) -> None:
     assert f.issues == ()
 
 
-# raw, year, words expected in the issue
+# raw, year, words expected in the issue: status "unreadable", never silently a date or "tbd"
 BAD_DATES = [
+    ("Funday 1 June", 2020, "'Funday' is not a weekday"),
+    ("1 May 0000", 2020, "year outside"),
+    ("0000-05-01", 2020, "year outside"),
+    ("2020-13-01", 2020, "no such date"),
+    ("31/02/2020", 2020, "no such date"),
+    ("7 May " + "x" * 300, 2020, "longer than 200 characters"),
     ("nonsense", 2020, "not understood"),
     ("Pipeline (full details tbc)", 2020, "not understood"),
     ("soon", 2020, "not understood"),
@@ -81,14 +96,14 @@ BAD_DATES = [
 
 
 @pytest.mark.parametrize(("raw", "year", "words"), BAD_DATES, ids=[f"{r!r}-{y}" for r, y, _ in BAD_DATES])
-def test_bad_dates_are_undated_with_a_problem_and_raw_kept(raw: str, year: int, words: str) -> None:
+def test_bad_dates_are_unreadable_with_a_problem_and_raw_kept(raw: str, year: int, words: str) -> None:
     f = parse_date(raw, year)
-    assert (f.date, f.date_end, f.status) == (None, None, "tbd")
+    assert (f.date, f.date_end, f.status) == (None, None, "unreadable")
     assert f.raw == raw
     assert len(f.issues) == 1
     fld, severity, message = f.issues[0]
     assert (fld, severity) == ("date", "warning")
-    assert words in message and raw.strip() in message
+    assert words in message and raw.strip()[:60] in message
 
 
 def test_range_that_ends_before_it_starts_keeps_the_start_and_reports() -> None:
@@ -107,7 +122,8 @@ def test_year_parameter_applies_only_where_no_year_is_written(year: int) -> None
     ("text", "expected"),
     [("7 May", True), ("July 9th", True), ("TBD", True), ("tbc", True), ("22-23 March", True),
      ("Pipeline (full details tbc)", False), ("Civil Society Mapping Reports", False), ("", False),
-     ("May", False), ("Mayday", False), ("7", False)],
+     ("May", False), ("Mayday", False), ("7", False), ("2020-06-11", True), ("Thursday, 28 May", True),
+     ("Funday 1 June", False), ("1 May 0000", True)],
 )
 def test_looks_like_date(text: str, expected: bool) -> None:
     assert looks_like_date(text) is expected
@@ -231,18 +247,70 @@ def test_role_label_with_a_known_name(ref: Reference) -> None:
 @pytest.mark.parametrize(
     ("raw", "name", "kind"),
     [("Acme Foundation", "Acme Foundation", "organisation"),
-     ("Jane Doe", "Jane Doe", "person"),
+     ("Jane Doe", "Jane Doe", "unknown"),  # never silently a person
+     ("Migrant Voices Collective", "Migrant Voices Collective", "unknown"),
      ("XYZ", "XYZ", "organisation"),
-     ("Lead Discussant: Pat Example", "Pat Example", "person"),
-     ("Some Migrant Network", "Some Migrant Network", "organisation")],
+     ("Lead Discussant: Pat Example", "Pat Example", "person"),  # a role label introduces a person
+     ("Ms. Pat Example", "Pat Example", "person"),  # so does an honorific (dropped from the name)
+     ("Some Migrant Network", "Some Migrant Network", "organisation"),
+     *[(f"Acme {word}", f"Acme {word}", "organisation") for word in (
+         "Bank", "Federation", "Forum", "Institute", "Mechanism", "Network", "Partnership", "Project", "Centre",
+         "Council", "Coalition", "Alliance", "Union", "Organisation", "Organization", "University", "Foundation",
+         "Agency", "Programme")]],
 )
 def test_unknown_names_are_kept_as_written_and_reported(ref: Reference, raw: str, name: str, kind: str) -> None:
     f = parse_leads(raw, ref)
     (lead,) = f.leads
     assert (lead.name, lead.kind, lead.resolved) == (name, kind, False)
+    assert lead.raw == raw.split(": ")[-1] or lead.raw == raw
+    assert lead.organisation == (name if kind == "organisation" else "")
     assert len(f.issues) == 1
     assert f.issues[0][:2] == ("leads", "warning")
     assert "unresolved" in f.issues[0][2] and name in f.issues[0][2]
+
+
+# raw, expected [(name, kind, organisation, unit, role)]: known people behind titles, roles and honorifics
+TITLED = [
+    ("IOM Director General and Coordinator of the Network António Vitorino",
+     [("António Vitorino", "person", "International Organization for Migration", None,
+       "IOM Director General and Coordinator of the Network")]),
+    ("Special Rapporteur on contemporary forms of racism, racial discrimination, xenophobia, and related "
+     "intolerance Ms. E. Tendayi Achiume",
+     [("E. Tendayi Achiume", "person", "Office of the UN High Commissioner for Human Rights", "Special Procedures",
+       "Special Rapporteur on contemporary forms of racism, racial discrimination, xenophobia, and related "
+       "intolerance")]),
+    ("IOM Director General and Coordinator of the Network António Vitorino, Special Rapporteur on contemporary "
+     "forms of racism, racial discrimination, xenophobia, and related intolerance Ms. E. Tendayi Achiume",
+     [("António Vitorino", "person", "International Organization for Migration", None,
+       "IOM Director General and Coordinator of the Network"),
+      ("E. Tendayi Achiume", "person", "Office of the UN High Commissioner for Human Rights", "Special Procedures",
+       "Special Rapporteur on contemporary forms of racism, racial discrimination, xenophobia, and related "
+       "intolerance")]),
+    ("H.E. Mr. Antonio Vitorino", [("António Vitorino", "person", "International Organization for Migration", None,
+                                    None)]),
+    ("Dr. Gillian Triggs; WHO", [("Gillian Triggs", "person", "UNHCR", None, None),
+                                 ("World Health Organization", "organisation", "World Health Organization", None,
+                                  None)]),
+    ("Under-Secretary-General Liu Zhenmin", [("Liu Zhenmin", "person", "UN Department of Economic and Social Affairs",
+                                              None, "Under-Secretary-General")]),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), TITLED, ids=[r[:40] for r, _ in TITLED])
+def test_titled_people_resolve_to_themselves_with_no_fake_organisations(ref: Reference, raw: str,
+                                                                        expected: list[tuple]) -> None:
+    f = parse_leads(raw, ref)
+    assert [(x.name, x.kind, x.organisation, x.unit, x.role) for x in f.leads] == expected
+    assert all(x.resolved for x in f.leads)
+    assert f.issues == ()
+    assert "".join(x.raw for x in f.leads).replace(", ", "").replace(" ", "") in raw.replace(", ", "").replace(
+        "; ", "").replace(" ", "")  # raw keeps honorifics and the role phrase
+
+
+def test_commas_after_a_known_name_still_split(ref: Reference) -> None:
+    f = parse_leads("UNICEF, unicef, others, tbd", ref)
+    assert [x.name for x in f.leads] == ["UNICEF"]
+    assert f.unnamed_partners is True
 
 
 def test_others_is_a_flag_and_never_a_lead(ref: Reference) -> None:
@@ -288,7 +356,8 @@ FORMATS = [
      "Microsoft Teams"),
     ("Webinar", "webinar", "Webinar", 1, (), False, None),
     ("Published commentary on COVID-19 and the GCM", "published commentary",
-     "Published commentary on COVID-19 and the GCM", 1, (), False, None),
+     "Published commentary on COVID-19 and the GCM", 0, (), False, None),  # a publication is no event
+    ("Policy brief on detention", "publication", "Policy brief on detention", 0, (), False, None),
     ("Format: TBD", "TBD", "TBD", 1, (), False, None),
     ("Format: Karaoke night", "other", "Karaoke night", 1, (), False, None),
     ("Format: Webinar (" + "9" * 30 + ")", "webinar", "Webinar (" + "9" * 30 + ")", 1, (), False, None),
@@ -308,6 +377,27 @@ def test_parse_format_cell(ref: Reference, raw: str, fmt: str | None, fmt_raw: s
     assert f.raw == raw
     assert (f.format, f.format_raw, f.event_count) == (fmt, fmt_raw, count)
     assert (f.languages, f.interpretation, f.platform) == (languages, interpretation, platform)
+
+
+# format words → (event_count, an issue says the count is a guess)
+EVENT_COUNTS = [
+    ("Format: Listening Sessions (2)", 2, False),
+    ("Format: Listening Sessions", 1, True),  # plural, no number: counted 1 and flagged
+    ("Format: Listening Session", 1, False),
+    ("Format: Webinars", 1, True),
+    ("Format: 3 sessions of webinars", 3, False),
+    ("Format: Webinar", 1, False),
+    ("Format: TBD", 1, False),  # a session whose format is undecided is still an event
+    ("Published commentary", 0, False),
+    ("Format: Publication (2)", 0, False),
+]
+
+
+@pytest.mark.parametrize(("raw", "count", "flagged"), EVENT_COUNTS, ids=[r for r, *_ in EVENT_COUNTS])
+def test_event_counting_rules(ref: Reference, raw: str, count: int, flagged: bool) -> None:
+    f = parse_format_cell(raw, ref)
+    assert f.event_count == count
+    assert any("no number of events" in msg for _, _, msg in f.issues) is flagged
 
 
 def test_unknown_format_is_other_with_an_info_problem(ref: Reference) -> None:

@@ -47,9 +47,13 @@ def check_invariants(s: Schedule, n_lines: int) -> None:
     assert s.problems["line_no"].is_monotonic_increasing
     rejected = lines.loc[lines["role"] == "rejected", "line_no"]
     assert set(rejected) <= set(s.problems["line_no"])  # nothing dropped silently
-    assert set(s.sessions["date_status"]) <= {"dated", "tbd"}
+    assert set(s.sessions["date_status"]) <= {"dated", "tbd", "unreadable"}
     assert s.sessions["event_count"].dtype == "int64"
-    assert (s.sessions["date"].isna() == (s.sessions["date_status"] == "tbd")).all()
+    assert (s.sessions["date"].isna() == (s.sessions["date_status"] != "dated")).all()
+    assert s.sessions["label"].is_unique
+    assert s.sessions["match_key"].map(lambda k: isinstance(k, str)).all()
+    unreadable = s.sessions.loc[s.sessions["date_status"] == "unreadable", "session_id"]
+    assert set(unreadable) <= set(s.problems.loc[s.problems["field"] == "date", "session_id"])
 
 
 def load_or_refuse(source: object) -> Schedule | None:

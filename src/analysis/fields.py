@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+import numpy as np
+import pandas as pd
 
 from .reference import Alias, Reference, norm_key
 
@@ -35,27 +38,40 @@ _MONTHS = {
 }
 _MON = r"(?P<mon{n}>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day{n}>\d{{1,2}})(?:st|nd|rd|th)?"
-_YEAR = r"(?:,?\s+(?P<year{n}>\d{{4}}))?"
-_DASH = r"\s*(?:[-–—]|to|until)\s*"
+_YEAR = r"(?:,? (?P<year{n}>\d{{4}}))?"
+_DASH = r" ?(?:[-–—]|to|until) ?"
 YEARS = range(1900, 2101)
 """Years a date may fall in; others are reported (and would not fit a pandas timestamp either)."""
+MAX_DATE_CHARS = 200
+"""A date cell longer than this is not a date: it is reported unreadable without running any pattern."""
 
 
 def _one(n: int) -> str:
     day = _DAY.format(n=n)
     return (
-        rf"(?:{day}(?:{_DASH}(?P<dayb{n}>\d{{1,2}})(?:st|nd|rd|th)?)?\s+(?:of\s+)?{_MON.format(n=f'a{n}')}"
-        rf"|{_MON.format(n=f'b{n}')}\s+{_DAY.format(n=f'c{n}')}(?:{_DASH}(?P<daybc{n}>\d{{1,2}})(?:st|nd|rd|th)?)?)"
+        rf"(?:{day}(?:{_DASH}(?P<dayb{n}>\d{{1,2}})(?:st|nd|rd|th)?)? (?:of )?{_MON.format(n=f'a{n}')}"
+        rf"|{_MON.format(n=f'b{n}')} {_DAY.format(n=f'c{n}')}(?:{_DASH}(?P<daybc{n}>\d{{1,2}})(?:st|nd|rd|th)?)?)"
         rf"{_YEAR.format(n=n)}"
     )
 
 
-_DATE_RE = re.compile(rf"^\s*(?:\w+day,?\s+)?{_one(1)}(?:{_DASH}{_one(2)})?\s*\.?\s*$", re.IGNORECASE)
+# Every pattern below runs on text that is stripped, at most MAX_DATE_CHARS long and has its whitespace
+# collapsed to single spaces (see _date_text), and is used with fullmatch: no pattern has two unbounded
+# quantifiers over overlapping characters side by side, so matching is linear in the text.
+_DATE_RE = re.compile(rf"{_one(1)}(?:{_DASH}{_one(2)})?", re.IGNORECASE)
+_ISO_RE = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
+_NUMERIC_RE = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})")
+_WEEKDAY_RE = re.compile(
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)"
+    r"\.?,? ", re.IGNORECASE)
+_DAYLIKE_RE = re.compile(r"[a-z]+day,? ", re.IGNORECASE)  # "Funday 1 June": a word that only looks like a weekday
 
 
 @dataclass(frozen=True)
 class DateField:
-    """A parsed date cell. ``status`` is "dated" or "tbd"; ``raw`` is the cell text unchanged."""
+    """A parsed date cell. ``status`` is "dated", "tbd" (TBD, TBC, blank) or "unreadable" (text that is
+    not a date the reader can read, or an impossible one; ``issues`` says which). ``raw`` is the cell
+    text unchanged."""
 
     raw: str
     date: dt.date | None
@@ -65,10 +81,50 @@ class DateField:
     issues: tuple[Issue, ...] = ()
 
 
+def _date_text(raw: str) -> str | None:
+    """The text the date patterns see: stripped, whitespace collapsed, a trailing full stop and a real
+    weekday prefix ("Thursday, 28 May") removed. None when the cell is too long to be a date."""
+    if len(raw) > MAX_DATE_CHARS * 4:  # cheap guard before any copying: surely not a date
+        return None
+    text = " ".join(raw.split())
+    if len(text) > MAX_DATE_CHARS:
+        return None
+    text = text.removesuffix(".").rstrip()
+    m = _WEEKDAY_RE.match(text)
+    if m:
+        text = text[m.end():]
+    return text
+
+
+def _match_date(text: str) -> tuple[int, int | None, int, int | None, int | None, int | None, int | None] | None:
+    """(day, day_end, month, year, day2, month2, year2) of a normalised date text, or None.
+
+    day_end is the second day of a "22-23 March" range; day2/month2/year2 the end of a "30 May - 2 June" range.
+    """
+    m = _DATE_RE.fullmatch(text)
+    if m is not None:
+        day, day_end, month, y1 = _part(m, 1)
+        day2, _, month2, y2 = _part(m, 2)
+        assert day is not None and month is not None
+        return day, day_end, month, y1, day2, month2, y2
+    m = _ISO_RE.fullmatch(text)
+    if m is not None:
+        return int(m["d"]), None, int(m["m"]), int(m["y"]), None, None, None
+    m = _NUMERIC_RE.fullmatch(text)
+    if m is not None:
+        a, b = int(m["a"]), int(m["b"])
+        day, month = (b, a) if b > 12 >= a else (a, b)  # day/month/year unless only month/day/year can be
+        return day, None, month, int(m["y"]), None, None, None
+    return None
+
+
 @lru_cache(maxsize=16384)
 def looks_like_date(text: str) -> bool:
     """True when the text is a date expression or a TBD marker (a record's first cell)."""
-    return is_tbd(text) or _DATE_RE.match(text) is not None
+    if is_tbd(text):
+        return True
+    norm = _date_text(text)
+    return norm is not None and _match_date(norm) is not None
 
 
 def _part(m: re.Match[str], n: int) -> tuple[int | None, int | None, int | None, int | None]:
@@ -86,54 +142,96 @@ def _int(text: str | None) -> int | None:
     return int(text) if text else None
 
 
+def _unreadable(raw: str, why: str) -> DateField:
+    return DateField(raw, None, None, "unreadable", False, (("date", "warning", why),))
+
+
+def _shown(text: str) -> str:
+    """The cell text as quoted in a problem: at most 80 characters."""
+    text = text.strip()
+    return repr(text if len(text) <= 80 else text[:77] + "…")
+
+
 @lru_cache(maxsize=4096)
 def parse_date(raw: str, year: int) -> DateField:
-    """Parse a date cell such as "7 May", "4th June", "July 9th", "22-23 March", "1st March 2021".
+    """Parse a date cell such as "7 May", "4th June", "July 9th", "22-23 March", "1st March 2021",
+    "June 18, 2020", "Thursday, 28 May", "2020-06-11" or "17/06/2020".
 
     A date with no year takes ``year``. "TBD", "TBC" and blank give status "tbd" with no date. Text that
-    is not a date gives status "tbd" and an issue, keeping the raw text.
+    is not a date (also "Funday 1 June", or a cell over :data:`MAX_DATE_CHARS` characters), an impossible
+    date ("31 February") and a year outside :data:`YEARS` ("1 May 0000") give status "unreadable" and an
+    issue, keeping the raw text.
 
     Examples:
         >>> parse_date("July 9th", 2020).date
         datetime.date(2020, 7, 9)
         >>> f = parse_date("22-23 March", 2021); (f.date.day, f.date_end.day)
         (22, 23)
+        >>> parse_date("Funday 1 June", 2020).status
+        'unreadable'
     """
-    text = raw.strip()
-    if not text or is_tbd(text):
+    if not raw or raw.isspace() or is_tbd(raw):
         return DateField(raw, None, None, "tbd", False)
-    m = _DATE_RE.match(text)
-    if m is None:
-        return DateField(raw, None, None, "tbd", False, (("date", "warning", f"date not understood: {text!r}"),))
-    day, day_end, month, y1 = _part(m, 1)
-    day2, _, month2, y2 = _part(m, 2)
-    assert day is not None and month is not None
+    text = _date_text(raw)
+    if text is None:
+        return _unreadable(raw, f"date not understood (longer than {MAX_DATE_CHARS} characters): {_shown(raw)}")
+    parts = _match_date(text)
+    if parts is None:
+        day_word = _DAYLIKE_RE.match(text)
+        why = f" ({day_word.group(0).rstrip(', ')!r} is not a weekday)" if day_word else ""
+        return _unreadable(raw, f"date not understood{why}: {_shown(raw)}")
+    day, day_end, month, y1, day2, month2, y2 = parts
     inferred = y1 is None and y2 is None
-    start_year = y1 or y2 or year
+    start_year = y1 if y1 is not None else y2 if y2 is not None else year
+    end_year = y2 if y2 is not None else start_year
+    if start_year not in YEARS or end_year not in YEARS:
+        return _unreadable(raw, f"year outside {YEARS[0]}–{YEARS[-1]}: {_shown(raw)}")
     try:
         start = dt.date(start_year, month, day)
         end = None
         if day2 is not None and month2 is not None:
-            end = dt.date(y2 or start_year, month2, day2)
+            end = dt.date(end_year, month2, day2)
         elif day_end is not None:
             end = dt.date(start_year, month, day_end)
     except ValueError:
-        return DateField(raw, None, None, "tbd", False, (("date", "warning", f"no such date: {text!r}"),))
-    if start.year not in YEARS or (end is not None and end.year not in YEARS):
-        return DateField(raw, None, None, "tbd", False,
-                         (("date", "warning", f"year outside {YEARS[0]}–{YEARS[-1]}: {text!r}"),))
+        return _unreadable(raw, f"no such date: {_shown(raw)}")
     issues: tuple[Issue, ...] = ()
     if end is not None and end < start:
-        issues = (("date", "warning", f"date range ends before it starts: {text!r}"),)
+        issues = (("date", "warning", f"date range ends before it starts: {_shown(raw)}"),)
         end = None
     return DateField(raw, start, end, "dated", inferred, issues)
+
+
+def written_year(raw: str) -> int | None:
+    """The year written in a date cell ("1st March 2021" → 2021), or None when it gives none or is no date."""
+    if not raw or len(raw) > MAX_DATE_CHARS * 4 or not any(ch.isdigit() for ch in raw):
+        return None
+    text = _date_text(raw)
+    parts = _match_date(text) if text else None
+    if parts is None:
+        return None
+    y = parts[3] if parts[3] is not None else parts[6]
+    return y if y is not None and y in YEARS else None
+
+
+_TEXT_YEAR_RE = re.compile(r"\b(19\d\d|20\d\d|2100)\b")
+
+
+def years_in_text(text: str) -> tuple[int, ...]:
+    """Years (1900–2100) written in free text such as a page title or preamble, in order, once each."""
+    return tuple(dict.fromkeys(int(y) for y in _TEXT_YEAR_RE.findall(text)))
 
 
 # ---------------------------------------------------------------------------------------------- leads
 
 @dataclass(frozen=True)
 class Lead:
-    """One named lead in a cell. kind is "organisation" or "person"; organisation is who it counts for."""
+    """One named lead in a cell.
+
+    kind is "organisation", "person" or "unknown" (a name not in the reference whose words do not make
+    it plainly an organisation); organisation is who it counts for ("" when nobody known). ``raw`` is the
+    part of the cell as written (with honorifics and role phrase); ``role`` the role phrase or label.
+    """
 
     name: str
     raw: str
@@ -158,24 +256,66 @@ class LeadsField:
 
 
 _WG_RE = re.compile(r"^\s*(?:working\s+group|WG)\s*(\d{1,3})\s*(?:[:\-–—]\s*|$)", re.IGNORECASE)
-_SPLIT_LEADS = re.compile(r"\s*[,;]\s*")  # what separates names (parse_leads splits with str methods)
-_AND_RE = re.compile(r"\s+(?:and|&)\s+")
-_ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9\-]{1,}$")
+_SPLIT_LEADS = re.compile(r"[,;]")  # what separates names (parse_leads splits with str methods)
+# Lead parts have their whitespace collapsed to single spaces first, so these patterns are linear.
+_AND_RE = re.compile(r" (?:and|&) ")
+_ACRONYM_RE = re.compile(r"[A-Z][A-Z0-9\-]{1,}")
 _ORG_WORDS = re.compile(
-    r"\b(?:network|institute|centre|center|coalition|alliance|organi[sz]ation|office|agency|group|council|"
-    r"university|foundation|union|initiative|programme|program|fund|association|committee|bloque|UN)\b",
+    r"\b(?:network|institute|institution|centre|center|coalition|alliance|organi[sz]ations?|office|agency|group|"
+    r"council|university|foundation|union|initiative|programme|program|fund|association|committee|bloque|"
+    r"bank|federation|forum|mechanism|partnership|project|commission|secretariat|ministry|department|"
+    r"society|platform|consortium|movement|trust|academy|college|school|observatory|UN)\b",
     re.IGNORECASE,
 )
+HONORIFICS = frozenset({"mr", "ms", "mrs", "miss", "mx", "dr", "prof", "h e", "he", "sir", "dame"})
+"""Honorifics (as :func:`norm_key` writes them): dropped from a name for matching, kept in ``raw``."""
+_MAX_NAME_WORDS = 6
+"""The longest known person's name looked for at the end of a role phrase, in words."""
 
 
-def _guess_kind(name: str) -> str:
-    """Kind of an unknown name: acronyms and names with institutional words are organisations."""
-    if _ACRONYM_RE.match(name) or _ORG_WORDS.search(name):
+def _guess_kind(name: str, person_hint: bool) -> str:
+    """Kind of a name not in the reference.
+
+    Acronyms and names with institutional words (Bank, Network, Institute …) are organisations; a name
+    written with an honorific or after a role label ("Moderator: …") is a person; anything else is
+    "unknown": never silently a person.
+    """
+    if _ACRONYM_RE.fullmatch(name) or _ORG_WORDS.search(name):
         return "organisation"
-    words = name.split()
-    if 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words):
-        return "person"
-    return "organisation"
+    return "person" if person_hint else "unknown"
+
+
+def _drop_honorifics(words: list[str]) -> list[str]:
+    """``words`` without leading honorifics ("Ms.", "H.E.", "Dr")."""
+    k = 0
+    while k < len(words) - 1 and _key(words[k]) in HONORIFICS:
+        k += 1
+    return words[k:]
+
+
+def _role_phrase(words: list[str]) -> str | None:
+    """The role phrase before a name, without trailing honorifics and punctuation (None when empty)."""
+    while words and _key(words[-1]) in HONORIFICS:
+        words = words[:-1]
+    phrase = " ".join(words).strip(" ,;:-–—")
+    return phrase or None
+
+
+def _titled_person(name: str, ref: Reference) -> tuple[Alias, str | None] | None:
+    """A known person named at the end of ``name`` after a title or role phrase, and that phrase.
+
+    "IOM Director General and Coordinator of the Network António Vitorino" → (Vitorino, "IOM Director
+    General and Coordinator of the Network"); "Ms. E. Tendayi Achiume" → (Achiume, None). Honorifics before
+    the name are dropped. None when the part does not end with a known person's name.
+    """
+    words = name.split(" ")
+    if len(words) < 2:
+        return None
+    for width in range(min(_MAX_NAME_WORDS, len(words) - 1), 0, -1):
+        alias = _resolve(" ".join(words[-width:]), ref)
+        if alias is not None and alias.kind == "person":
+            return alias, _role_phrase(words[:-width])
+    return None
 
 
 def _role_split(part: str, labels: tuple[str, ...]) -> tuple[str | None, str]:
@@ -244,8 +384,8 @@ class _PartReading:
 
 @lru_cache(maxsize=16384)
 def _read_part(joined: str, ref: Reference) -> _PartReading:
-    """Read one name of a lead cell: a known name (maybe after a role label), "A and B", "others", TBD,
-    a role label with no name, or an unknown name kept as written."""
+    """Read one name of a lead cell: a known name (maybe after a role label, a title or an honorific),
+    "A and B", "others", TBD, a role label with no name, or an unknown name kept as written."""
     part = joined.strip().rstrip(".")
     alias = _resolve(joined, ref)
     if alias is not None:
@@ -259,6 +399,15 @@ def _read_part(joined: str, ref: Reference) -> _PartReading:
         if alias is not None:
             return _PartReading((Lead(alias.name, part, alias.kind, alias.organisation, alias.unit, role, True,
                                       alias.inferred),), once=True)
+    titled = _titled_person(name, ref)
+    if titled is not None:
+        alias, title = titled
+        return _PartReading((Lead(alias.name, part, alias.kind, alias.organisation, alias.unit, title or role, True,
+                                  alias.inferred),), once=True)
+    words = name.split(" ")
+    plain = _drop_honorifics(words)
+    honorific = len(plain) < len(words)
+    name = " ".join(plain)
     if _AND_RE.search(name):
         pieces = [_resolve(p, ref) for p in _AND_RE.split(name)]
         if all(pieces):
@@ -268,9 +417,37 @@ def _read_part(joined: str, ref: Reference) -> _PartReading:
         return _PartReading(unnamed=True)
     if is_tbd(name):
         return _PartReading(tbd=True)
-    kind = _guess_kind(name)
+    kind = _guess_kind(name, honorific or role is not None)
+    what = "name (kind unknown)" if kind == "unknown" else f"{kind} name"
     return _PartReading((Lead(name, part, kind, name if kind == "organisation" else "", None, role, False, False),),
-                        (("leads", "warning", f"unresolved {kind} name kept as written: {name!r}"),))
+                        (("leads", "warning", f"unresolved {what} kept as written: {name!r}"),))
+
+
+def _is_continuation(part: str, ref: Reference) -> bool:
+    """True when a comma part carries on the phrase before it: it opens with a lower-case word ("racial
+    discrimination", "and related intolerance Ms. E. Tendayi Achiume") and is no name, marker or TBD."""
+    if not part[:1].islower():
+        return False
+    key = _key(part)
+    return _resolve(part, ref) is None and key not in ref.unnamed_partners and not is_tbd(part)
+
+
+def _join_role_continuations(parts: list[str], ref: Reference) -> list[str]:
+    """Join comma parts that continue a role phrase to the part before them.
+
+    "Special Rapporteur on contemporary forms of racism, racial discrimination, xenophobia, and related
+    intolerance Ms. E. Tendayi Achiume" is one lead: the parts after the first have no capitalised name run
+    of their own. A part is only joined to a part that is not itself a known name.
+    """
+    if len(parts) < 2 or not any(p[:1].islower() for p in parts[1:]):
+        return parts
+    out = [parts[0]]
+    for part in parts[1:]:
+        if _is_continuation(part, ref) and _resolve(out[-1], ref) is None:
+            out[-1] = f"{out[-1]}, {part}"
+        else:
+            out.append(part)
+    return out
 
 
 @lru_cache(maxsize=16384)
@@ -278,10 +455,14 @@ def parse_leads(raw: str, ref: Reference) -> LeadsField:
     """Parse a "Working Group (WG) and Co-leads" cell.
 
     Splits a ``WGn:`` prefix, then the names. Adjacent comma parts that together form a known name
-    ("Zolberg Institute, New School") are read as one. Names resolve through the reference aliases;
-    people carry their organisation. "others" sets ``unnamed_partners`` instead of naming anyone. A role
-    label with no name ("Lead Discussant:") and any unknown name are reported as issues; unknown names
-    are kept as written. The same organisation written twice in one cell counts once.
+    ("Zolberg Institute, New School") are read as one; parts that carry on a role phrase after a comma
+    are joined to it. Names resolve through the reference aliases; people carry their organisation. A known
+    person named after a title or role ("IOM Director General … António Vitorino", "Special Rapporteur …
+    Ms. E. Tendayi Achiume") is that person, the phrase kept as ``role`` and honorifics dropped for
+    matching (kept in ``raw``). Unknown names are "unknown" unless plainly an organisation. "others" sets
+    ``unnamed_partners`` instead of naming anyone. A role label with no name ("Lead Discussant:") and
+    any unknown name are reported as issues; unknown names are kept as written.
+    The same organisation written twice in one cell counts once.
     """
     text = raw.strip()
     if not text:
@@ -293,8 +474,9 @@ def parse_leads(raw: str, ref: Reference) -> LeadsField:
     if m:
         wg = f"WG{int(m.group(1))}"
         text = text[m.end():]
-    # Split on "," and ";" (what _SPLIT_LEADS describes), the faster way.
-    parts = [p for p in map(str.strip, text.replace(";", ",").split(",")) if p]
+    # Split on "," and ";" (what _SPLIT_LEADS describes), the faster way, with whitespace collapsed.
+    parts = [" ".join(p.split()) for p in text.replace(";", ",").split(",")]
+    parts = _join_role_continuations([p for p in parts if p], ref)
     keys = [_key(p) for p in parts]
     heads = _name_heads(ref)
     leads: list[Lead] = []
@@ -355,6 +537,9 @@ _LABEL_RE = re.compile(r"\b(Format|Audiences?|Purpose)\s*:", re.IGNORECASE)
 _COUNT_RE = re.compile(  # at most three digits: "(2020)" is not a count worth believing, nor a 5000-digit one
     r"\((\d{1,3})\)|\b(\d{1,3})\s*(?:sessions|slots)\b|\b(two|three|four)\s+sessions\b", re.IGNORECASE)
 _WORD_NUM = {"two": 2, "three": 3, "four": 4}
+_PLURAL_RE = re.compile(r"\b(?:sessions|webinars|meetings|consultations|dialogues|gatherings)\b", re.IGNORECASE)
+NOT_EVENTS = frozenset({"published commentary", "publication"})
+"""Formats that are not events: a record of one of these has ``event_count`` 0."""
 _INTERP_RE = re.compile(r"interpretation", re.IGNORECASE)
 _QUOTES = str.maketrans("", "", "‘’“”\"'")
 
@@ -393,9 +578,11 @@ def parse_format_cell(raw: str, ref: Reference) -> FormatField:
     """Split a "Format: … Audience: … Purpose: …" cell into typed parts.
 
     Without labels the whole cell is the format (pipeline rows: "Webinar", "Published commentary on …").
-    The format maps to the vocabulary (raw kept; unknown → "other" with an issue); "(2)" gives the event
-    count; languages, interpretation and platform are read from the format text; audiences map to
-    categories (several per record). A part reading "TBD" is recorded as "TBD".
+    The format maps to the vocabulary (raw kept; unknown → "other" with an issue). Events: "(2)", "2
+    sessions" or "two sessions" give the count; a plural with no number ("Listening Sessions") counts 1
+    with an issue; a publication or published commentary counts 0; anything else 1. Languages,
+    interpretation and platform are read from the format text; audiences map to categories (several per
+    record). A part reading "TBD" is recorded as "TBD".
     """
     text = raw.strip()
     issues: list[Issue] = []
@@ -422,8 +609,12 @@ def parse_format_cell(raw: str, ref: Reference) -> FormatField:
                 fmt = "other"
                 issues.append(("format", "info", f"format not in the vocabulary: {fmt_raw!r}"))
             cm = _COUNT_RE.search(plain)
-            if cm:
+            if fmt in NOT_EVENTS:
+                count = 0
+            elif cm:
                 count = int(cm.group(1) or cm.group(2) or _WORD_NUM[cm.group(3).lower()])
+            elif _PLURAL_RE.search(plain):
+                issues.append(("format", "info", f"{fmt_raw!r} gives no number of events; counted as 1"))
             languages = tuple(lang for lang in ref.languages if re.search(rf"\b{lang}\b", plain))
             interpretation = bool(_INTERP_RE.search(plain))
             platform = next((p for p in ref.platforms if re.search(rf"\b{p}\b", plain, re.IGNORECASE)), None)
@@ -463,77 +654,72 @@ def search_any(patterns: tuple[re.Pattern[str], ...]) -> Callable[[str], object]
     return lambda text: next((m for p in patterns if (m := p.search(text))), None)
 
 
-_REGEX_SYNTAX = frozenset(".^$*+?{}[]\\|()")
-
-
-def _leading_literal(pattern: re.Pattern[str]) -> str | None:
-    """Lower-case text that every match of ``pattern`` begins with, when that is plain to see.
-
-    "\\bwomen\\b" → "women", "regular pathways?" → "regular pathway", "future of (?:human )?mobility" →
-    "future of ". None for patterns with alternation or verbose syntax, or no such text.
-    """
-    text = pattern.pattern
-    if "|" in text or pattern.flags & re.VERBOSE:
-        return None
-    if text.startswith("\\b"):
-        text = text[2:]
-    end = next((i for i, ch in enumerate(text) if ch in _REGEX_SYNTAX), len(text))
-    if end < len(text) and text[end] in "?*{":
-        end -= 1  # the last letter is optional
-    literal = text[:end]
-    return literal.lower() if literal and literal.isascii() else None
+def _combined(patterns: tuple[re.Pattern[str], ...]) -> str | None:
+    """One pattern text matching where any of ``patterns`` matches (None when there are none)."""
+    return "|".join(f"(?:{p.pattern})" for p in patterns) or None
 
 
 @lru_cache(maxsize=64)
-def _theme_searches(ref: Reference, part: str) -> tuple[tuple[tuple[str, ...] | None, Callable[[str], object]], ...]:
-    """Per theme: the literals one of which any match of its ``part`` ("topic" or "purpose") patterns
-    contains (None when not known), and one search over those patterns."""
-    out = []
-    for theme in ref.themes:
-        patterns = getattr(theme, part)
-        literals = tuple(_leading_literal(p) for p in patterns)
-        out.append((None if None in literals else tuple(lit for lit in literals if lit), search_any(patterns)))
-    return tuple(out)
+def _theme_patterns(ref: Reference, part: str) -> tuple[str | None, ...]:
+    """Per theme, its ``part`` ("topic" or "purpose") patterns joined into one pattern."""
+    return tuple(_combined(getattr(theme, part)) for theme in ref.themes)
 
 
-@lru_cache(maxsize=16384)
-def _theme_hits(text: str, part: str, ref: Reference) -> frozenset[int]:
-    """Indexes of the themes whose ``part`` patterns match ``text``.
+def _contains(texts: pd.Series, pattern: str) -> np.ndarray:
+    """Per text, True where ``pattern`` matches, ignoring case: one vectorised pass (pyarrow's RE2 kernel,
+    or Python's ``re`` for a pattern RE2 does not support)."""
+    try:
+        hit = texts.str.contains(pattern, case=False, regex=True)
+    except (ValueError, TypeError, NotImplementedError):  # pyarrow.ArrowInvalid is a ValueError
+        hit = texts.astype(object).str.contains(pattern, case=False, regex=True)
+    return hit.to_numpy(dtype=bool, na_value=False)
 
-    In ASCII text a theme none of whose leading literals occurs (ignoring case) cannot match, so its
-    regular expressions are not run; the answer is the same, several times faster.
+
+def theme_matrix(values: Sequence[str | None], part: str, ref: Reference) -> np.ndarray:
+    """Which themes' ``part`` patterns match each text: a bool array (len(values), len(ref.themes)).
+
+    One vectorised pass per theme over all the texts, not a Python loop over patterns per text. Missing
+    texts match nothing. Word boundaries follow RE2 (ASCII letters and digits are word characters).
     """
-    low = text.lower() if text.isascii() else None
-    hits = []
-    for k, (literals, search) in enumerate(_theme_searches(ref, part)):
-        if low is not None and literals is not None and not any(map(low.__contains__, literals)):
-            continue
-        if search(text):
-            hits.append(k)
-    return frozenset(hits)
+    out = np.zeros((len(values), len(ref.themes)), dtype=bool)
+    if not len(values):
+        return out
+    texts = pd.Series(values, dtype="str")
+    for k, pattern in enumerate(_theme_patterns(ref, part)):
+        if pattern is not None:
+            out[:, k] = _contains(texts, pattern)
+    return out
+
+
+def wg_theme_index(working_group: str | None, ref: Reference) -> int:
+    """Index in ``ref.themes`` of the working group's theme (-1 when none; the caller checks the workplan)."""
+    wg = ref.working_groups.get(working_group or "")
+    names = [t.name for t in ref.themes]
+    return names.index(wg.theme) if wg is not None and wg.theme in names else -1
 
 
 @lru_cache(maxsize=4096)
-def _themes_of(hits: frozenset[int], working_group: str | None, ref: Reference
-               ) -> tuple[tuple[str, ...], tuple[int, ...]]:
-    """(themes, GCM objectives) from the indexes of the matching themes and the working group's theme."""
-    wg = ref.working_groups.get(working_group or "")
-    names = [
-        theme.name for k, theme in enumerate(ref.themes)
-        if k in hits or (wg is not None and wg.theme == theme.name)
-    ]
-    gcm = sorted({g for t in ref.themes if t.name in names for g in t.gcm})
-    return tuple(names), tuple(gcm)
+def themes_of(hits: tuple[bool, ...], ref: Reference) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """(themes, GCM objectives) from one row of :func:`theme_matrix` flags (in theme order)."""
+    names = tuple(theme.name for theme, hit in zip(ref.themes, hits, strict=True) if hit)
+    gcm = sorted({g for theme, hit in zip(ref.themes, hits, strict=True) if hit for g in theme.gcm})
+    return names, tuple(gcm)
 
 
-@lru_cache(maxsize=8192)
 def classify_themes(topic: str, purpose: str, working_group: str | None, ref: Reference
                     ) -> tuple[tuple[str, ...], tuple[int, ...]]:
-    """Return (themes, GCM objectives) for a record, from the topic, purpose and working group.
+    """Return (themes, GCM objectives) for one record, from the topic, purpose and working group.
+
+    The same matching as the vectorised :func:`theme_matrix` the schedule uses. ``working_group`` adds
+    its theme as given: pass None for a page outside the reference's workplan years.
 
     Examples:
         >>> from analysis.reference import load_reference
         >>> classify_themes("COVID-19 and human trafficking", "", None, load_reference())
         (('trafficking',), (10,))
     """
-    return _themes_of(_theme_hits(topic, "topic", ref) | _theme_hits(purpose, "purpose", ref), working_group, ref)
+    hits = theme_matrix([topic], "topic", ref)[0] | theme_matrix([purpose], "purpose", ref)[0]
+    k = wg_theme_index(working_group, ref)
+    if k >= 0:
+        hits[k] = True
+    return themes_of(tuple(hits.tolist()), ref)

@@ -135,6 +135,16 @@ class Reference:
     languages: tuple[str, ...]
     source: SourceInfo
     files: tuple[Path, ...] = field(default=())
+    workplan: str = ""
+    """The workplan the working groups belong to, as written ("2019–2020")."""
+    workplan_years: frozenset[int] = frozenset()
+    """Years the working-group numbers and themes apply to; for other years a WG number is only kept."""
+
+    def working_group(self, code: str | None, year: int) -> WorkingGroup | None:
+        """The working group ``code`` of the workplan that covers ``year``; None when the reference has none."""
+        if code is None or year not in self.workplan_years:
+            return None
+        return self.working_groups.get(code)
 
     def resolve(self, written: str) -> Alias | None:
         """Return what a written organisation or person name refers to, or None when unknown."""
@@ -324,14 +334,21 @@ def load_reference(reference_dir: Path | None = None, source_meta: Path | None =
                 f"{people_path}: key '{where}.organisation' names {org!r}, which is not in {org_path.name}."
             )
         people[name] = Person(name, str(item.get("role", "")), org)
+        unit = item.get("unit")
+        if unit is not None and not isinstance(unit, str):
+            raise ReferenceDataError(f"{people_path}: key '{where}.unit' must be a string.")
         for written in [name, *(item.get("aliases") or [])]:
             key = norm_key(str(written))
             if key in aliases and aliases[key].name != name:
                 raise ReferenceDataError(f"{people_path}: key '{where}' reuses the name {written!r}.")
-            aliases[key] = Alias(name, "person", org)
+            aliases[key] = Alias(name, "person", org, unit=unit)
     role_labels = tuple(str(x) for x in people_data.get("role_labels") or [])
 
     wg_data = _read_yaml(wg_path)
+    workplan = _need(wg_data, "workplan", Mapping, wg_path)
+    workplan_years = _need(workplan, "years", list, wg_path, "workplan")
+    if not workplan_years or not all(isinstance(y, int) and not isinstance(y, bool) for y in workplan_years):
+        raise ReferenceDataError(f"{wg_path}: key 'workplan.years' must be a list of years.")
     wgs: dict[str, WorkingGroup] = {}
     for code, item in _need(wg_data, "working_groups", dict, wg_path).items():
         where = f"working_groups.{code}"
@@ -388,4 +405,6 @@ def load_reference(reference_dir: Path | None = None, source_meta: Path | None =
         languages=tuple(_need(vocab, "languages", list, vocab_path)),
         source=_source_info(meta),
         files=(org_path, people_path, wg_path, vocab_path, meta),
+        workplan=str(workplan.get("name") or f"{min(workplan_years)}–{max(workplan_years)}"),
+        workplan_years=frozenset(workplan_years),
     )

@@ -19,7 +19,7 @@ import hashlib
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
@@ -30,23 +30,31 @@ import pandas as pd
 from pandas.api.extensions import ExtensionArray
 
 from .fields import (
+    DateField,
+    FormatField,
+    Issue,
     Lead,
-    classify_themes,
+    LeadsField,
     is_tbd,
     looks_like_date,
     parse_date,
     parse_format_cell,
     parse_leads,
+    theme_matrix,
+    themes_of,
+    wg_theme_index,
+    written_year,
+    years_in_text,
 )
 from .reader import Classified, Source, classify, decode, read_bytes, split_lines
-from .reference import Reference, load_reference
+from .reference import Reference, load_reference, norm_key
 
 SESSION_COLUMNS = (
     "session_id", "label", "section", "section_title", "source_line", "source_lines", "date", "date_end",
     "date_raw", "date_status", "year_inferred", "topic", "working_group", "leads_raw", "n_leads",
     "unnamed_partners", "format", "format_raw", "event_count", "audience_raw", "audiences", "purpose",
     "languages", "interpretation", "platform", "publication", "documents", "themes", "gcm_objectives",
-    "placeholder",
+    "placeholder", "match_key", "document_links",
 )
 LEAD_COLUMNS = ("session_id", "name", "raw", "kind", "org_type", "affiliation", "organisation", "acronym",
                 "unit", "role", "resolved", "inferred", "source_line")
@@ -113,7 +121,7 @@ SESSION_DTYPES: dict[str, object] = {
     **dict.fromkeys(("source_line", "n_leads", "event_count"), "int64"),
     **dict.fromkeys(("year_inferred", "unnamed_partners", "interpretation", "placeholder"), "bool"),
     **dict.fromkeys(("date", "date_end"), "datetime64[ns]"),
-    **dict.fromkeys(("audiences", "languages", "themes", "gcm_objectives"), "object"),
+    **dict.fromkeys(("audiences", "languages", "themes", "gcm_objectives", "document_links"), "object"),
 }
 LEAD_DTYPES: dict[str, object] = {
     **dict.fromkeys(LEAD_COLUMNS, _STR), "resolved": "bool", "inferred": "bool", "source_line": "int64",
@@ -272,6 +280,12 @@ def _session_ids(sections: list[str], dates: list[str], topics: list[str | None]
     return ids
 
 
+def _short_name(lead: Lead, ref: Reference) -> str:
+    """A lead as a label shows it: an organisation's acronym, a person's or an unknown name as written."""
+    org = ref.organisations.get(lead.organisation)
+    return org.acronym if lead.kind == "organisation" and org is not None else lead.name
+
+
 def _lead_row(lead: Lead, ref: Reference) -> tuple[object, ...]:
     """The leads-frame fields of one lead, from ``name`` to ``inferred``."""
     org = ref.organisations.get(lead.organisation)
@@ -284,12 +298,49 @@ def _lead_row(lead: Lead, ref: Reference) -> tuple[object, ...]:
 
 # --------------------------------------------------------------------------------------------- building
 
-def _build(classified: Classified, lines: list[str], meta: SourceMeta, ref: Reference) -> Schedule:
-    """Turn classified records into the tidy frames.
+Problem = tuple[int, str, str, str, str | None]
+"""(line_no, field, severity, message, session_id): one row of the problems frame."""
 
-    Column-wise: each distinct date, leads and format cell is parsed once and its results are spread
-    over the records that share it, so parsing grows with the distinct cells, not with the records.
+
+@dataclass
+class _Cells:
+    """The cells of every record, column-wise, with pipeline rows already read by meaning."""
+
+    date: list[str]
+    topic: list[str | None]
+    leads: list[str]
+    fmt: list[str]
+    documents: list[str | None]
+    placeholder: list[bool]
+
+
+@dataclass
+class _Parsed:
+    """Each distinct date, leads and format cell parsed once, and the codes that spread them over records.
+
+    ``dates[d_codes[i]]`` is record i's date field, and so on for leads and formats.
     """
+
+    d_codes: np.ndarray
+    d_cells: list[str | None]
+    dates: list[DateField]
+    l_codes: np.ndarray
+    leads: list[LeadsField]
+    f_codes: np.ndarray
+    fmts: list[FormatField]
+
+
+@dataclass(frozen=True)
+class _Year:
+    """The default year for dates written without one, where it came from, and the problems it raises."""
+
+    year: int
+    origin: str
+    problems: tuple[Problem, ...] = ()
+
+
+def _record_cells(classified: Classified, ref: Reference) -> _Cells:
+    """Cells per field for every record: by header position, and by meaning for pipeline rows."""
     n = len(classified.line_no)
     pos = _header_positions(classified.header)
     width = max(pos.values()) + 1
@@ -301,56 +352,187 @@ def _build(classified: Classified, lines: list[str], meta: SourceMeta, ref: Refe
     topics: list[str | None] = [TBD if t in tbd_topics else t or None for t in topic_cells]
     documents: list[str | None] = [d or None for d in doc_cells]
     placeholder = [False] * n
-    sections = classified.section
-    for i in [i for i, section in enumerate(sections) if section == "pipeline"]:
+    for i in [i for i, section in enumerate(classified.section) if section == "pipeline"]:
         (date_cells[i], topics[i], lead_cells[i], fmt_cells[i], documents[i],
          placeholder[i]) = _pipeline_cells(tuple(classified.cells[i]), ref)
+    return _Cells(date_cells, topics, lead_cells, fmt_cells, documents, placeholder)
 
-    d_codes, d_cells = _factorize(date_cells)
-    l_codes, l_cells = _factorize(lead_cells)
-    f_codes, f_cells = _factorize(fmt_cells)
-    dates = [parse_date(c, meta.year) for c in d_cells]
-    leads = [parse_leads(c, ref) for c in l_cells]
-    fmts = [parse_format_cell(c, ref) for c in f_cells]
-    # Themes come from the topic (with a publication title), the purpose and the working group.
-    topic_codes, topic_values = _factorize(topics)
-    pub_codes, pubs = _factorize([f.publication for f in fmts])
-    purpose_codes, purposes = _factorize([f.purpose for f in fmts])
-    wg_codes, wgs = _factorize([x.working_group for x in leads])
-    t_codes, t_keys = _cross(
-        (topic_codes, len(topic_values)), (pub_codes[f_codes], len(pubs)), (purpose_codes[f_codes], len(purposes)),
-        (wg_codes[l_codes], len(wgs)))
-    themes = [classify_themes(f"{topic_values[t] or ''} {pubs[p] or ''}", purposes[u] or "", wgs[w], ref)
-              for t, p, u, w in t_keys]
 
-    ids = _session_ids(sections, date_cells, topics, lead_cells)
+def _default_year(cells: _Cells, classified: Classified, meta: SourceMeta, ref: Reference) -> _Year:
+    """The year for dates written without one.
+
+    A year given by the caller wins ("argument"); the bundled page keeps data/source.yaml's year; else the
+    year written most often in the page's dates, then one written in its title or preamble ("page"); else
+    data/source.yaml's year, reported ("assumed"). Dates of more than one year in one file are reported.
+    """
+    origin = getattr(meta, "year_origin", None)
+    if origin is None:  # a SourceMeta without year_origin: a year other than the default was given
+        origin = "argument" if meta.year != ref.source.year else None
+    first_line = classified.line_no[0] if classified.line_no else 1
+    if origin == "argument":
+        return _Year(meta.year, "argument")
+    if meta.bundled:
+        return _Year(ref.source.year, "source.yaml")
+    codes, distinct = _factorize(cells.date)
+    written = [written_year(c or "") for c in distinct]
+    per_record = np.array([y or 0 for y in written], dtype=np.int64)[codes]
+    years, counts = np.unique(per_record[per_record > 0], return_counts=True)
+    problems: list[Problem] = []
+    if len(years):
+        year = int(years[np.argmax(counts)])  # the most frequent; ties go to the earliest
+        if len(years) > 1:
+            other = int(np.flatnonzero((per_record > 0) & (per_record != year))[0])
+            listed = ", ".join(str(y) for y in years.tolist())
+            problems.append((classified.line_no[other], "date", "warning",
+                             f"dates from more than one year ({listed}); dates without a year read as {year}",
+                             None))
+        return _Year(year, "page", tuple(problems))
+    page_text = " ".join([getattr(classified, "title", None) or "", *classified.preamble])
+    in_text = years_in_text(page_text)
+    if in_text:
+        return _Year(in_text[0], "page")
+    return _Year(ref.source.year, "assumed", ((
+        first_line, "date", "info",
+        f"no year written in the file; dates without one read as {ref.source.year} (data/source.yaml)", None),))
+
+
+def _parse_cells(cells: _Cells, year: int, ref: Reference) -> _Parsed:
+    """Parse each distinct date, leads and format cell once."""
+    d_codes, d_cells = _factorize(cells.date)
+    l_codes, l_cells = _factorize(cells.leads)
+    f_codes, f_cells = _factorize(cells.fmt)
+    return _Parsed(
+        d_codes, d_cells, [parse_date(c or "", year) for c in d_cells],
+        l_codes, [parse_leads(c or "", ref) for c in l_cells],
+        f_codes, [parse_format_cell(c or "", ref) for c in f_cells],
+    )
+
+
+def _wg_known(parsed: _Parsed, year: int, ref: Reference) -> np.ndarray:
+    """Per distinct leads cell: True when its working group is in the reference for ``year``."""
+    return np.array([ref.working_group(x.working_group, year) is not None for x in parsed.leads], dtype=bool)
+
+
+def _record_themes(cells: _Cells, parsed: _Parsed, year: int, ref: Reference) -> tuple[np.ndarray, list]:
+    """Themes and GCM objectives per record: (codes, distinct (themes, gcm) pairs).
+
+    A theme counts when its topic patterns match the topic (with a publication title), its purpose
+    patterns match the purpose, or it is the theme of the record's working group in the reference's
+    workplan for ``year``. Each pattern runs once per column over the distinct texts (vectorised).
+    """
+    n = len(cells.topic)
+    pubs = [f.publication for f in parsed.fmts]
+    topic_text = [f"{t or ''} {p or ''}" if p else (t or "") for t, p in
+                  zip(cells.topic, (pubs[c] for c in parsed.f_codes.tolist()), strict=True)]
+    t_codes, t_values = _factorize(topic_text)
+    u_codes, u_values = _factorize([f.purpose or "" for f in parsed.fmts])
+    hits = (theme_matrix(t_values, "topic", ref)[t_codes]
+            | theme_matrix(u_values, "purpose", ref)[u_codes[parsed.f_codes]])
+    known = _wg_known(parsed, year, ref)
+    wg_theme = np.array([wg_theme_index(x.working_group, ref) if ok else -1
+                         for x, ok in zip(parsed.leads, known.tolist(), strict=True)], dtype=np.intp)[parsed.l_codes]
+    with_wg = np.flatnonzero(wg_theme >= 0)
+    hits[with_wg, wg_theme[with_wg]] = True
+    if not n:
+        return np.zeros(0, dtype=np.intp), []
+    rows, codes = np.unique(hits, axis=0, return_inverse=True)
+    return codes.reshape(-1), [themes_of(tuple(r), ref) for r in rows.tolist()]
+
+
+def _when(d: DateField) -> str:
+    """The date part of a label: "7 May", "TBD", or the unreadable text followed by "?"."""
+    if d.date is not None:
+        return f"{d.date:%-d %b}"
+    if d.status == "unreadable":
+        text = " ".join(d.raw.split())
+        return (text if len(text) <= 24 else text[:23] + "…") + "?"
+    return "TBD"
+
+
+def _labels(cells: _Cells, parsed: _Parsed, source_line: np.ndarray, ref: Reference) -> list[str]:
+    """A unique, readable label per record: "7 May · Topic", "TBD · CERAH + IHEID: published commentary".
+
+    Records without a topic are named by their leads and format or publication; a placeholder says so.
+    Labels that would repeat get the leads, then the source line.
+    """
+    whens = [_when(d) for d in parsed.dates]
+    who = []
+    for x in parsed.leads:
+        names = list(dict.fromkeys(_short_name(lead, ref) for lead in x.leads))
+        more = f" + {len(names) - 3} more" if len(names) > 3 else ""
+        who.append(" + ".join(names[:3]) + more)
+    what_fmt = [f.format or "format not stated" if f.format != TBD else "format TBD" for f in parsed.fmts]
+    labels = []
+    for i, (topic, d, lc, f) in enumerate(zip(cells.topic, parsed.d_codes.tolist(), parsed.l_codes.tolist(),
+                                              parsed.f_codes.tolist(), strict=True)):
+        if cells.placeholder[i]:
+            what = f"pipeline placeholder (line {source_line[i]})"
+        elif topic and topic != TBD:
+            what = topic
+        else:
+            what = f"{who[lc] or 'no leads'}: {what_fmt[f]}"
+        labels.append(f"{whens[d]} · {what}")
+    series = pd.Series(labels, dtype=object)
+    repeated = series.duplicated(keep=False).to_numpy()
+    if repeated.any():
+        for i in np.flatnonzero(repeated).tolist():
+            extra = who[parsed.l_codes[i]]
+            if extra and extra not in labels[i]:
+                labels[i] = f"{labels[i]} — {extra}"
+        series = pd.Series(labels, dtype=object)
+        for i in np.flatnonzero(series.duplicated(keep=False).to_numpy()).tolist():
+            labels[i] = f"{labels[i]} (line {source_line[i]})"
+    return labels
+
+
+def _match_keys(cells: _Cells, parsed: _Parsed) -> list[str]:
+    """Per record: normalised topic (a publication title when the topic is TBD), sorted canonical leads and
+    working group, joined by "|". No date, so a record keeps its key when it is rescheduled."""
+    lead_keys = ["+".join(sorted({norm_key(lead.name) for lead in x.leads})) + f"|{x.working_group or ''}"
+                 for x in parsed.leads]
+    pubs = [f.publication for f in parsed.fmts]
+    keys = []
+    for topic, lc, f in zip(cells.topic, parsed.l_codes.tolist(), parsed.f_codes.tolist(), strict=True):
+        what = topic if topic and topic != TBD else pubs[f] or topic or ""
+        keys.append(f"{norm_key(what)}|{lead_keys[lc]}")
+    return keys
+
+
+def _sessions_frame(classified: Classified, cells: _Cells, parsed: _Parsed, themes: tuple[np.ndarray, list],
+                    ids: list[str], ref: Reference) -> pd.DataFrame:
+    """The sessions frame: one row per record (see :data:`SESSION_COLUMNS`)."""
+    d_codes, dates, l_codes, leads, f_codes, fmts = (
+        parsed.d_codes, parsed.dates, parsed.l_codes, parsed.leads, parsed.f_codes, parsed.fmts)
+    t_codes, t_pairs = themes
+    n = len(ids)
     source_line = np.array(classified.line_no, dtype=np.int64)
     source_lines = pd.Series(source_line).astype(str)
     joined = classified.continued_on  # records that spilled over more lines: "5–6"
     if joined:
         source_lines.iloc[list(joined)] = [f"{classified.line_no[k]}–{more[-1]}" for k, more in joined.items()]
-    topic_text = pd.Series(topics, dtype=_STR)
-    when = _coded([f"{d.date:%-d %b}" if d.date else (d.raw.strip() or "Undated") for d in dates], d_codes, _STR)
-    sessions = _frame({
+    placeholder = np.array(cells.placeholder, dtype=bool)
+    events = np.where(placeholder, 0, np.array([f.event_count for f in fmts], dtype=np.int64)[f_codes])
+    links = getattr(classified, "links", None) or {}
+    return _frame({
         "session_id": ids,
-        "label": (pd.Series(when) + " · " + topic_text.fillna("untitled")).array,
-        "section": sections,
+        "label": _labels(cells, parsed, source_line, ref),
+        "section": classified.section,
         "section_title": classified.section_title,
         "source_line": source_line,
         "source_lines": source_lines.array,
         "date": _coded([d.date for d in dates], d_codes, "datetime64[ns]"),
         "date_end": _coded([d.date_end for d in dates], d_codes, "datetime64[ns]"),
-        "date_raw": _coded(d_cells, d_codes, _STR),
+        "date_raw": _coded(parsed.d_cells, d_codes, _STR),
         "date_status": _coded([d.status for d in dates], d_codes, _STR),
         "year_inferred": _coded([d.year_inferred for d in dates], d_codes, "bool"),
-        "topic": topic_text.array,
+        "topic": pd.array(cells.topic, dtype=_STR),
         "working_group": _coded([x.working_group for x in leads], l_codes, _STR),
         "leads_raw": _coded([x.raw or None for x in leads], l_codes, _STR),
         "n_leads": _coded([len(x.leads) for x in leads], l_codes, "int64"),
         "unnamed_partners": _coded([x.unnamed_partners for x in leads], l_codes, "bool"),
         "format": _coded([f.format for f in fmts], f_codes, _STR),
         "format_raw": _coded([f.format_raw for f in fmts], f_codes, _STR),
-        "event_count": _coded([f.event_count for f in fmts], f_codes, "int64"),
+        "event_count": events,
         "audience_raw": _coded([f.audience_raw for f in fmts], f_codes, _STR),
         "audiences": _coded([tuple(a.name for a in f.audiences) for f in fmts], f_codes, "object"),
         "purpose": _coded([f.purpose for f in fmts], f_codes, _STR),
@@ -358,14 +540,17 @@ def _build(classified: Classified, lines: list[str], meta: SourceMeta, ref: Refe
         "interpretation": _coded([f.interpretation for f in fmts], f_codes, "bool"),
         "platform": _coded([f.platform for f in fmts], f_codes, _STR),
         "publication": _coded([f.publication for f in fmts], f_codes, _STR),
-        "documents": documents,
-        "themes": _coded([t[0] for t in themes], t_codes, "object"),
-        "gcm_objectives": _coded([t[1] for t in themes], t_codes, "object"),
-        "placeholder": np.array(placeholder, dtype=bool),
+        "documents": cells.documents,
+        "themes": _coded([t[0] for t in t_pairs], t_codes, "object"),
+        "gcm_objectives": _coded([t[1] for t in t_pairs], t_codes, "object"),
+        "placeholder": placeholder,
+        "match_key": _match_keys(cells, parsed),
+        "document_links": _objects([links.get(i, ()) for i in range(n)]) if links else _objects([()] * n),
     }, SESSION_DTYPES)
-    session_ids = sessions["session_id"].array
 
-    # Child rows: each distinct lead (or audience) is converted once, then spread over the records.
+
+def _leads_frame(parsed: _Parsed, session_ids: ArrayLike, source_line: np.ndarray, ref: Reference) -> pd.DataFrame:
+    """The leads frame: one row per named lead of each record. Each distinct lead is converted once."""
     lead_rows: list[tuple[object, ...]] = []
     lead_codes: dict[int, int] = {}  # id() of a Lead (they are memoised, so shared) → its row
 
@@ -376,56 +561,117 @@ def _build(classified: Classified, lines: list[str], meta: SourceMeta, ref: Refe
             lead_rows.append(_lead_row(lead, ref))
         return code
 
-    rec_idx, child = _expand(l_codes, [tuple(map(lead_code, x.leads)) for x in leads])
+    rec_idx, child = _expand(parsed.l_codes, [tuple(map(lead_code, x.leads)) for x in parsed.leads])
     distinct = list(zip(*lead_rows, strict=True)) or [()] * (len(LEAD_COLUMNS) - 2)
-    lead_frame = _frame({
+    return _frame({
         "session_id": session_ids.take(rec_idx),
         **{col: _coded(values, child, LEAD_DTYPES[col])
            for col, values in zip(LEAD_COLUMNS[1:-1], distinct, strict=True)},
         "source_line": source_line[rec_idx],
     }, LEAD_DTYPES)
 
+
+def _audiences_frame(parsed: _Parsed, session_ids: ArrayLike, source_line: np.ndarray) -> pd.DataFrame:
+    """The audiences frame: one row per audience category of each record."""
     aud_index: dict[tuple[str, str], int] = {}
-    aud_groups = [tuple(aud_index.setdefault((a.name, a.raw), len(aud_index)) for a in f.audiences) for f in fmts]
-    rec_idx, child = _expand(f_codes, aud_groups)
+    groups = [tuple(aud_index.setdefault((a.name, a.raw), len(aud_index)) for a in f.audiences)
+              for f in parsed.fmts]
+    rec_idx, child = _expand(parsed.f_codes, groups)
     names, raws = list(zip(*aud_index, strict=True)) or [(), ()]
-    audiences = _frame({
+    return _frame({
         "session_id": session_ids.take(rec_idx),
         "audience": _coded(names, child, _STR),
         "raw": _coded(raws, child, _STR),
         "source_line": source_line[rec_idx],
     }, AUDIENCE_DTYPES)
 
-    problems: list[tuple[int, str, str, str, str | None]] = [(*p, None) for p in classified.problems]
+
+def _lines_frame(classified: Classified, lines: list[str], session_ids: ArrayLike) -> pd.DataFrame:
+    """The lines frame: every source line once, with its role and the record it belongs to."""
+    owner = np.array(classified.owner, dtype=float)  # None → NaN
+    owner = np.where(np.isnan(owner), -1, owner).astype(np.intp)
+    return _frame({
+        "line_no": np.arange(1, len(lines) + 1, dtype=np.int64),
+        "role": classified.roles,
+        "session_id": session_ids.take(owner, allow_fill=True),
+        "text": lines,
+    }, LINE_DTYPES)
+
+
+def _wg_issues(parsed: _Parsed, year: int, ref: Reference) -> list[tuple[Issue, ...]]:
+    """Per distinct leads cell, the problems of its working group: unknown, or outside the workplan's years."""
+    out: list[tuple[Issue, ...]] = []
+    for x in parsed.leads:
+        wg = x.working_group
+        if wg is None:
+            out.append(())
+        elif year not in ref.workplan_years:
+            out.append((("working_group", "warning",
+                         f"{wg} is not in the reference for {year} (its working groups are those of the "
+                         f"{ref.workplan} workplan): kept as written, no theme inferred from it"),))
+        elif wg not in ref.working_groups:
+            out.append((("working_group", "warning",
+                         f"{wg} is not a working group of the {ref.workplan} workplan in the reference"),))
+        else:
+            out.append(())
+    return out
+
+
+def _problems_frame(classified: Classified, cells: _Cells, parsed: _Parsed, year: _Year, ids: list[str],
+                    ref: Reference) -> pd.DataFrame:
+    """The problems frame: the reader's, the year's, and each record's field problems, sorted by line."""
+    problems: list[Problem] = [(*p, None) for p in classified.problems]
+    problems.extend(year.problems)
+    wg_issues = _wg_issues(parsed, year.year, ref)
+    d_codes, l_codes, f_codes = parsed.d_codes, parsed.l_codes, parsed.f_codes
+    placeholder = np.array(cells.placeholder, dtype=bool)
     flagged = (
-        np.array([bool(d.issues) for d in dates], dtype=bool)[d_codes]
-        | np.array([bool(x.issues) for x in leads], dtype=bool)[l_codes]
-        | np.array([bool(f.issues) for f in fmts], dtype=bool)[f_codes]
-        | np.array(placeholder, dtype=bool)
+        np.array([bool(d.issues) for d in parsed.dates], dtype=bool)[d_codes]
+        | np.array([bool(x.issues) or bool(w) for x, w in zip(parsed.leads, wg_issues, strict=True)],
+                   dtype=bool)[l_codes]
+        | np.array([bool(f.issues) for f in parsed.fmts], dtype=bool)[f_codes]
+        | placeholder
     )
     for i in np.flatnonzero(flagged).tolist():
         line, sid = classified.line_no[i], ids[i]
-        for fld, sev, msg in (*dates[d_codes[i]].issues, *leads[l_codes[i]].issues, *fmts[f_codes[i]].issues):
-            problems.append((line, fld, sev, msg, sid))
         if placeholder[i]:
             problems.append((line, "record", "info", "pipeline placeholder: every field is missing", sid))
+            continue  # a placeholder has nothing else to say
+        for fld, sev, msg in (*parsed.dates[d_codes[i]].issues, *parsed.leads[l_codes[i]].issues,
+                              *wg_issues[l_codes[i]], *parsed.fmts[f_codes[i]].issues):
+            problems.append((line, fld, sev, msg, sid))
     problems.sort(key=itemgetter(0))  # stable: within a line, the order found
-    problem_columns = list(zip(*problems, strict=True)) or [()] * len(PROBLEM_COLUMNS)
+    columns = list(zip(*problems, strict=True)) or [()] * len(PROBLEM_COLUMNS)
+    return _frame(dict(zip(PROBLEM_COLUMNS, columns, strict=True)), PROBLEM_DTYPES)
 
-    owner = np.array(classified.owner, dtype=float)  # None → NaN
-    owner = np.where(np.isnan(owner), -1, owner).astype(np.intp)
+
+def _with_year(meta: SourceMeta, year: _Year) -> SourceMeta:
+    """``meta`` with the year used (and its origin, where SourceMeta records one)."""
+    if "year_origin" in {f.name for f in fields(meta)}:
+        return replace(meta, year=year.year, year_origin=year.origin)  # type: ignore[call-arg]
+    return replace(meta, year=year.year)
+
+
+def _build(classified: Classified, lines: list[str], meta: SourceMeta, ref: Reference) -> Schedule:
+    """Turn classified records into the tidy frames, one small step per frame.
+
+    Column-wise: each distinct date, leads and format cell is parsed once and its results are spread
+    over the records that share it, so parsing grows with the distinct cells, not with the records.
+    """
+    cells = _record_cells(classified, ref)
+    year = _default_year(cells, classified, meta, ref)
+    parsed = _parse_cells(cells, year.year, ref)
+    ids = _session_ids(classified.section, cells.date, cells.topic, cells.leads)
+    sessions = _sessions_frame(classified, cells, parsed, _record_themes(cells, parsed, year.year, ref), ids, ref)
+    session_ids = sessions["session_id"].array
+    source_line = sessions["source_line"].to_numpy()
     return Schedule(
         sessions=sessions,
-        leads=lead_frame,
-        audiences=audiences,
-        lines=_frame({
-            "line_no": np.arange(1, len(lines) + 1, dtype=np.int64),
-            "role": classified.roles,
-            "session_id": session_ids.take(owner, allow_fill=True),
-            "text": lines,
-        }, LINE_DTYPES),
-        problems=_frame(dict(zip(PROBLEM_COLUMNS, problem_columns, strict=True)), PROBLEM_DTYPES),
-        meta=meta,
+        leads=_leads_frame(parsed, session_ids, source_line, ref),
+        audiences=_audiences_frame(parsed, session_ids, source_line),
+        lines=_lines_frame(classified, lines, session_ids),
+        problems=_problems_frame(classified, cells, parsed, year, ids, ref),
+        meta=_with_year(meta, year),
         reference=ref,
     )
 
