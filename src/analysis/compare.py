@@ -93,7 +93,7 @@ def _lead_tables(schedule: Schedule) -> tuple[dict[str, tuple[str, ...]], dict[s
 
 
 @dataclass(frozen=True)
-class _Side:
+class Side:
     """One capture's records, prepared for matching (row k = sessions row k)."""
 
     frame: pd.DataFrame
@@ -108,7 +108,7 @@ class _Side:
     fingerprint: str
 
 
-def _prepare(schedule: Schedule) -> _Side:
+def prepare(schedule: Schedule) -> Side:
     s = schedule.sessions.reset_index(drop=True)
     lead_ids, lead_text, affil = _lead_tables(schedule)
     sids = s["session_id"].tolist()
@@ -122,7 +122,7 @@ def _prepare(schedule: Schedule) -> _Side:
     dates = pd.to_datetime(s["date"]).reset_index(drop=True)
     is_open = ((s["date_status"] != "dated") | (s["section"] == "pipeline") | dates.isna()).to_numpy()
     digest = hashlib.blake2s("\n".join(f"{k}|{d}" for k, d in zip(keys, dates, strict=True)).encode()).hexdigest()
-    return _Side(s, keys, topics, leads, lead_text, [affil.get(sid, "") for sid in sids], groups, dates, is_open,
+    return Side(s, keys, topics, leads, lead_text, [affil.get(sid, "") for sid in sids], groups, dates, is_open,
                  digest)
 
 
@@ -149,7 +149,7 @@ def _group_scorer(a: str, b: str, **_: object) -> float:
     return 100.0 if a == b else 0.0
 
 
-def fuzzy_scores(old: _Side, new: _Side) -> np.ndarray:
+def fuzzy_scores(old: Side, new: Side) -> np.ndarray:
     """Score (0–100) of every old × new record pair on topic, lead affiliations and working group.
 
     Each field counts only where at least one side states it (a field blank on both sides says nothing);
@@ -175,7 +175,7 @@ def _date_gap(a: pd.Timestamp, b: pd.Timestamp) -> int:
     return abs((a - b).days)
 
 
-def match(old: _Side, new: _Side, threshold: float = MATCH_THRESHOLD) -> list[tuple[int, int, float, str]]:
+def match(old: Side, new: Side, threshold: float = MATCH_THRESHOLD) -> list[tuple[int, int, float, str]]:
     """One-to-one pairs (old row, new row, score, "key" or "fuzzy"): exact keys first, then fuzzy, greedy.
 
     Candidates are ranked by score, then closest date, same section, same format, then position (read in
@@ -231,6 +231,14 @@ def _when(row: pd.Series) -> str:
     return "pipeline" if row["section"] == "pipeline" else "TBD"
 
 
+def _shift(days: int) -> str:
+    """A date move in words: "1 day later", "3 days earlier", "same start date"."""
+    if days == 0:
+        return "same start date"
+    n = abs(days)
+    return f"{n} day{'s' if n != 1 else ''} {'later' if days > 0 else 'earlier'}"
+
+
 def _fmt(row: pd.Series) -> str:
     fmt = row["format"] if isinstance(row["format"], str) else "not stated"
     n = int(row["event_count"])
@@ -268,7 +276,7 @@ def _pair_changes(p: _Pair) -> list[tuple[str, str, str, str]]:
     if not o_open and not n_open:
         if o["date"] != n["date"] or _when(o) != _when(n):
             days = (n["date"] - o["date"]).days
-            out.append(("moved", _when(o), _when(n), f"{days:+d} days"))
+            out.append(("moved", _when(o), _when(n), _shift(days)))
     elif o_open and not n_open:
         out.append(("scheduled", _when(o), _when(n), ""))
     elif n_open and not o_open:
@@ -351,7 +359,7 @@ def diff(old: Schedule, new: Schedule, *, partial_new: bool = False, partial_old
         The :class:`Changes`; ``diff(a, a)`` is empty, and ``diff(b, a)`` is the mirror image of
         ``diff(a, b)`` (kinds through :data:`MIRROR`, before ↔ after, old ↔ new columns).
     """
-    o_side, n_side = _prepare(old), _prepare(new)
+    o_side, n_side = prepare(old), prepare(new)
     pairs = match(o_side, n_side, threshold)
     rows: list[dict[str, object]] = []
     pair_rows: list[dict[str, object]] = []

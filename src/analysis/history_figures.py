@@ -1,0 +1,103 @@
+"""Figure builders for the history of captures: moved records as arrows, and the backlog over time.
+
+Pure functions from frames to Plotly figures, finished like every other chart of the app
+(:func:`analysis.figures.finish`: title, filter subtitle, source line, alt text, file name). Colours are
+Okabe–Ito; text is dark grey or Okabe–Ito blue, both above 4.5:1 contrast on white.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .compare import Changes
+from .figures import ChartContext, empty_figure, esc, finish, wrap_label
+
+NEW_COLOUR = "#0072B2"  # Okabe–Ito blue: 5.2:1 on white, also used for text
+OLD_COLOUR = "#4A5560"  # the template's secondary text grey: 7.6:1 on white
+UNDATED_COLOUR = "#D55E00"  # Okabe–Ito vermillion (lines and markers only, never text)
+TEXT_COLOUR = "#1A1A1A"
+DAY_MS = 86_400_000
+
+
+def moves_figure(changes: Changes, ctx: ChartContext) -> go.Figure:
+    """Each moved record as an arrow from its old date to its new one, one row per record.
+
+    Traces: "old date" (hollow markers) and "new date" (filled markers), one point per record; the arrows
+    are layout annotations named "move" (tail at the old date, head at the new one). With no moved record,
+    a figure that says so.
+    """
+    title = "Moved records"
+    f = changes.frame
+    moved = f[(f["kind"] == "moved") & f["old_date"].notna() & f["new_date"].notna()]
+    if moved.empty:
+        return empty_figure(title, ctx, "No record moved between these captures.")
+    moved = moved.sort_values(["new_date", "old_date", "label"], kind="stable")
+    rows = [wrap_label(label, 40) for label in moved["label"]]
+    hover = [f"{esc(r.label)}<br>{esc(r.before)} → {esc(r.after)} ({esc(r.detail)})"
+             for r in moved.itertuples(index=False)]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=moved["old_date"], y=rows, mode="markers", name="old date",
+        marker=dict(symbol="circle-open", size=11, color=OLD_COLOUR, line=dict(width=2)),
+        hovertext=hover, hoverinfo="text", meta="old",
+    ))
+    fig.add_trace(go.Scatter(
+        x=moved["new_date"], y=rows, mode="markers+text", name="new date",
+        marker=dict(symbol="circle", size=11, color=NEW_COLOUR, line=dict(color=TEXT_COLOUR, width=1)),
+        text=[esc(d) for d in moved["detail"]], textposition="middle right",
+        textfont=dict(color=TEXT_COLOUR, size=12), hovertext=hover, hoverinfo="text", meta="new",
+    ))
+    for row, old, new in zip(rows, moved["old_date"], moved["new_date"], strict=True):
+        fig.add_annotation(
+            x=new, y=row, ax=old, ay=row, xref="x", yref="y", axref="x", ayref="y", text="", showarrow=True,
+            arrowhead=2, arrowsize=1.4, arrowwidth=2, arrowcolor=NEW_COLOUR, standoff=7, startstandoff=7,
+            name="move",
+        )
+    lo = min(moved["old_date"].min(), moved["new_date"].min()) - pd.Timedelta(days=3)
+    hi = max(moved["old_date"].max(), moved["new_date"].max()) + pd.Timedelta(days=6)
+    fig.update_xaxes(type="date", tickformat="%-d %b", range=[lo, hi], title=None)
+    fig.update_yaxes(categoryorder="array", categoryarray=rows[::-1], title=None)
+    fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"),
+                      hovermode="closest")
+    parts = [f"{r.label} from {r.old_date:%-d %B} to {r.new_date:%-d %B}" for r in moved.itertuples(index=False)]
+    alt = f"{len(moved)} record{'s' if len(moved) != 1 else ''} moved: " + "; ".join(parts) + "."
+    return finish(fig, title, ctx, alt, height=220 + 48 * len(moved))
+
+
+def backlog_figure(backlog: pd.DataFrame, ctx: ChartContext) -> go.Figure:
+    """Open pipeline items and undated records per capture date (``backlog`` from :func:`analysis.ageing.backlog`).
+
+    Traces: "open pipeline" and "undated", lines with markers and the count at each point; a partial
+    capture's points are hollow (its counts are lower bounds).
+    """
+    title = "Backlog per capture"
+    if backlog.empty:
+        return empty_figure(title, ctx, "No captures stored yet.")
+    b = backlog.sort_values(["as_of", "capture_id"], kind="stable")
+    fig = go.Figure()
+    for column, name, colour, symbol in (("open_pipeline", "open pipeline", NEW_COLOUR, "circle"),
+                                         ("undated", "undated", UNDATED_COLOUR, "square")):
+        symbols = [f"{symbol}-open" if p else symbol for p in b["partial"]]
+        hover = [f"{esc(n)} (as of {d:%-d %B %Y}{', partial' if p else ''}): {v} {name}"
+                 for n, d, p, v in zip(b["name"], b["as_of"], b["partial"], b[column], strict=True)]
+        fig.add_trace(go.Scatter(
+            x=b["as_of"], y=b[column], mode="lines+markers+text", name=name, meta=column,
+            line=dict(color=colour, width=2, dash="solid" if column == "open_pipeline" else "dash"),
+            marker=dict(color=colour, size=10, symbol=symbols, line=dict(color=colour, width=2)),
+            text=[str(v) for v in b[column]], textposition="top center", textfont=dict(color=TEXT_COLOUR, size=12),
+            hovertext=hover, hoverinfo="text",
+        ))
+    top = int(max(b["open_pipeline"].max(), b["undated"].max()))
+    fig.update_yaxes(rangemode="tozero", range=[0, top + max(1, round(top * 0.2))], title="records", dtick=1
+                     if top <= 10 else None)
+    fig.update_xaxes(type="date", tickformat="%-d %b %Y", title=None)
+    if len(b) == 1:  # a single date: widen the axis so the point is not alone on an unreadable scale
+        day = b["as_of"].iloc[0]
+        fig.update_xaxes(range=[day - pd.Timedelta(days=7), day + pd.Timedelta(days=7)])
+    fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"))
+    first, last = b.iloc[0], b.iloc[-1]
+    alt = (f"Backlog in {len(b)} capture{'s' if len(b) != 1 else ''}: open pipeline {first.open_pipeline} → "
+           f"{last.open_pipeline}, undated {first.undated} → {last.undated} from {first.as_of:%-d %B %Y} to "
+           f"{last.as_of:%-d %B %Y}.")
+    return finish(fig, title, ctx, alt, height=420)
