@@ -1,9 +1,11 @@
 """From bytes to classified lines and raw records.
 
-Steps, each a small function: :func:`read_bytes` (path, bytes or file object, with a size limit) →
-:func:`decode` (UTF-8 with or without BOM, else a legacy single-byte encoding with a warning) →
-:func:`split_lines` → :func:`classify` (one role per line; continuation lines joined to their record).
-Line numbers are 1-based and carried through every step.
+Steps, each a small function: :func:`read_bytes` (path, bytes or file object; regular files only, at most
+:data:`MAX_BYTES`) → :func:`decode` (UTF-8 with or without BOM, UTF-16/UTF-32 with a BOM, else a legacy
+single-byte encoding with a warning) → a reader per input shape (:mod:`analysis.readers`: pipe scrape or
+Markdown table, saved HTML page, tab-separated paste, CSV) that splits the text into lines or table rows →
+:func:`classify` (one role per line; continuation lines joined to their record). Line numbers are 1-based
+and carried through every step; for HTML, CSV and TSV a "line" is a table row or record.
 """
 
 from __future__ import annotations
@@ -11,17 +13,20 @@ from __future__ import annotations
 import html
 import os
 import re
-from dataclasses import dataclass
+import stat
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from .errors import ScheduleError
 from .fields import looks_like_date, search_any
 from .reference import SourceInfo
 
 MAX_BYTES = 20 * 1024 * 1024
-"""Largest source accepted, in bytes (20 MiB)."""
+"""Largest source accepted, in bytes (20 MiB); the one upload and read limit (``server.maxUploadSize`` in MiB)."""
 
 ROLES = ("preamble", "header", "separator", "section", "record", "continuation", "chrome", "blank", "rejected")
 
@@ -33,10 +38,17 @@ _MAGIC = (
     (b"\x1f\x8b", "a gzip archive"), (b"BM", None), (b"RIFF", "a RIFF media file"),
     (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"),
 )
-_SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
+    (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
+)
+_CONTROL_BYTES = bytes(b for b in range(32) if chr(b) not in "\t\r\n\f")
+# Linear: matched against stripped text only, and no two adjacent unbounded quantifiers share characters.
+_SEPARATOR_RE = re.compile(r"\|?[ \t]*:?-{3,}:?(?:[ \t]*\|[ \t]*:?-{3,}:?)*[ \t]*\|?")
 _HEADER_SCAN = 50
-"""The header is looked for among the first this many lines that hold a ``|``."""
-
+"""The header is looked for among the first this many lines that hold a cell separator."""
+_DEADLINE_EVERY = 4096
+"""The classify loop looks at the clock once per this many lines."""
 
 @dataclass(slots=True)
 class RawRecord:
@@ -68,7 +80,9 @@ class Classified:
     """Result of :func:`classify`: a role per line, the records, page metadata and problems.
 
     The records are kept column-wise (entry k of each list is record k), which is how they are used;
-    :attr:`records` gives them as :class:`RawRecord` objects.
+    :attr:`records` gives them as :class:`RawRecord` objects. ``links`` maps a record index to the
+    (link text, href) pairs of its Documents cell (saved HTML pages only). ``title`` is the page's own
+    title (HTML ``<title>``), None when the source has none.
     """
 
     roles: list[str]
@@ -82,6 +96,8 @@ class Classified:
     cells: list[list[str]]
     pipes: list[int]
     continued_on: dict[int, list[int]]  # record index → its continuation lines, for rows that spilled
+    links: dict[int, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    title: str | None = None
 
     @property
     def records(self) -> list[RawRecord]:
@@ -93,38 +109,26 @@ class Classified:
         ]
 
 
-def read_bytes(source: Source) -> tuple[bytes, str]:
-    """Return the source's bytes and a display name, enforcing :data:`MAX_BYTES`.
+# --------------------------------------------------------------------------------------------- bytes
+
+
+def read_bytes(source: Source, name: str | None = None) -> tuple[bytes, str]:
+    """Return the source's bytes and a display name (``name`` when given), enforcing :data:`MAX_BYTES`.
+
+    Paths are read only when they name a regular file (never a device, FIFO or socket, which could
+    hang or never end), and never more than ``MAX_BYTES + 1`` bytes are read from any source.
 
     Raises:
-        ScheduleError: the file is missing, unreadable or too large.
+        ScheduleError: the file is missing, not a regular file, unreadable or too large.
     """
     if isinstance(source, bytes | bytearray):
-        data, name = bytes(source), "uploaded file"
+        data, name = bytes(source), name or "uploaded file"
     elif isinstance(source, str | os.PathLike):
-        path = Path(source)
-        name = str(path)
-        try:
-            size = path.stat().st_size
-            if path.is_dir():
-                raise ScheduleError(f"{name} is a folder, not a schedule file.")
-            if size > MAX_BYTES:
-                raise ScheduleError(f"{name} is {size / 1e6:.1f} MB, over the {MAX_BYTES // 2**20} MiB limit.")
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise ScheduleError(f"{name} does not exist.") from None
-        except PermissionError:
-            raise ScheduleError(f"{name} cannot be read: permission denied.") from None
-        except OSError as exc:
-            raise ScheduleError(f"{name} cannot be read: {exc.strerror or exc}.") from None
+        name = name or str(Path(source))
+        data = _read_path(Path(source), name)
     elif hasattr(source, "read"):
-        name = str(getattr(source, "name", "uploaded file"))
-        data = source.read(MAX_BYTES + 1)
-        if isinstance(data, str):
-            data = data.encode("utf-8")
-        if not isinstance(data, bytes | bytearray):
-            raise ScheduleError(f"{name} did not give bytes when read.")
-        data = bytes(data)
+        name = name or str(getattr(source, "name", "uploaded file"))
+        data = _read_file_object(source, name)
     else:
         raise ScheduleError(f"cannot read a schedule from a {type(source).__name__}; give a path, bytes or a file.")
     if len(data) > MAX_BYTES:
@@ -132,22 +136,86 @@ def read_bytes(source: Source) -> tuple[bytes, str]:
     return data, name
 
 
+def _read_path(path: Path, name: str) -> bytes:
+    """Read a regular file, at most ``MAX_BYTES + 1`` bytes (opened non-blocking so a FIFO cannot hang)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise ScheduleError(f"{name} does not exist.") from None
+    except IsADirectoryError:
+        raise ScheduleError(f"{name} is a folder, not a schedule file.") from None
+    except PermissionError:
+        raise ScheduleError(f"{name} cannot be read: permission denied.") from None
+    except OSError as exc:
+        raise ScheduleError(f"{name} cannot be read: {_reason(exc)}.") from None
+    try:
+        info = os.fstat(fd)
+        _check_regular(info, name)
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ScheduleError(f"{name} cannot be read: {_reason(exc)}.") from None
+    finally:
+        os.close(fd)
+
+
+def _reason(exc: OSError) -> str:
+    """The OS's short reason, lower-cased and without a final full stop."""
+    text = str(exc.strerror or exc).rstrip(".")
+    return text[:1].lower() + text[1:]
+
+
+def _check_regular(info: os.stat_result, name: str) -> None:
+    """Refuse folders, devices, FIFOs and sockets; refuse regular files over the limit before reading."""
+    mode = info.st_mode
+    if stat.S_ISDIR(mode):
+        raise ScheduleError(f"{name} is a folder, not a schedule file.")
+    if not stat.S_ISREG(mode):
+        kind = ("a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else
+                "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else
+                "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+        raise ScheduleError(f"{name} is {kind}, not a regular file, so it is not read.")
+    if info.st_size > MAX_BYTES:
+        raise ScheduleError(f"{name} is {info.st_size / 1e6:.1f} MB, over the {MAX_BYTES // 2**20} MiB limit.")
+
+
+def _read_file_object(source: BinaryIO, name: str) -> bytes:
+    """Read at most ``MAX_BYTES + 1`` bytes (text file objects are encoded as UTF-8)."""
+    try:
+        data: object = source.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ScheduleError(f"{name} cannot be read: {_reason(exc)}.") from None
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if not isinstance(data, bytes | bytearray):
+        raise ScheduleError(f"{name} did not give bytes when read.")
+    return bytes(data)
+
+
 def decode(data: bytes, name: str) -> tuple[str, str, list[tuple[int, str, str, str]]]:
     """Decode bytes to text; return (text, encoding, problems).
 
-    UTF-8 (BOM optional) is expected. Other text is read as Windows-1252 (Latin-1 where that fails)
-    with a warning naming the first line that is not UTF-8.
+    UTF-8 (BOM optional) is expected; UTF-16 and UTF-32 are read when they start with a byte-order mark.
+    Other text is read as Windows-1252 (Latin-1 where that fails) with a warning naming the first line
+    that is not UTF-8. The whole input is checked for NUL and control bytes, so a page followed by
+    binary garbage is refused rather than half read.
 
     Raises:
-        ScheduleError: empty input, or input that is binary (an image, an archive, NUL bytes).
+        ScheduleError: empty input, or input that is binary (an image, an archive, NUL or control bytes).
     """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _decode_wide(data, encoding, name), encoding, []
     if not data.strip():
         raise ScheduleError(f"{name} is empty.")
     for magic, what in _MAGIC:
         if data.startswith(magic) and what:
             raise ScheduleError(f"{name} is {what}, not a text schedule.")
-    if b"\x00" in data[:65536]:
+    if b"\x00" in data:
         raise ScheduleError(f"{name} is a binary file (it contains NUL bytes), not a text schedule.")
+    _check_controls(data, name)
     problems: list[tuple[int, str, str, str]] = []
     try:
         text, encoding = data.decode("utf-8-sig"), "utf-8"
@@ -159,11 +227,29 @@ def decode(data: bytes, name: str) -> tuple[str, str, list[tuple[int, str, str, 
             text, encoding = data.decode("latin-1"), "latin-1"
         problems.append((line, "encoding", "warning",
                          f"not UTF-8 (first at line {line}); read as {encoding}, check accented letters"))
-    sample = text[:65536]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f")
-    if controls > max(8, len(sample) // 20):
-        raise ScheduleError(f"{name} looks like a binary file (many control characters), not a text schedule.")
     return text, encoding, problems
+
+
+def _decode_wide(data: bytes, encoding: str, name: str) -> str:
+    """Decode UTF-16 or UTF-32 text that starts with a byte-order mark, then check it as text."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        label = encoding.upper()
+        raise ScheduleError(f"{name} starts like {label} text but is not valid {label}.") from None
+    if not text.strip():
+        raise ScheduleError(f"{name} is empty.")
+    if "\x00" in text:
+        raise ScheduleError(f"{name} is a binary file (it contains NUL characters), not a text schedule.")
+    _check_controls(text.encode("utf-8", "surrogatepass"), name)
+    return text
+
+
+def _check_controls(data: bytes, name: str) -> None:
+    """Refuse text with more than a few control characters (other than tab, CR, LF and form feed)."""
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    if controls > max(8, len(data) // 200):
+        raise ScheduleError(f"{name} looks like a binary file (many control characters), not a text schedule.")
 
 
 def split_lines(text: str) -> list[str]:
@@ -182,69 +268,140 @@ def unescape(text: str) -> str:
     return html.unescape(text)
 
 
-def _cells(line: str, leading: bool) -> tuple[list[str], int]:
-    """Cells of a pipe row (HTML entities decoded) and its pipe count."""
-    parts = list(map(str.strip, line.split("|")))
-    pipes = len(parts) - 1
+def too_slow(name: str) -> ScheduleError:
+    """The error for a source that cannot be read within its time budget."""
+    return ScheduleError(f"{name} takes too long to read; it may not be a schedule page.")
+
+
+def check_deadline(deadline: float | None, name: str) -> None:
+    """Raise :func:`too_slow` when ``deadline`` (a ``time.monotonic()`` value) has passed."""
+    if deadline is not None and time.monotonic() > deadline:
+        raise too_slow(name)
+
+
+# --------------------------------------------------------------------------------------------- cells
+
+
+def is_separator(text: str) -> bool:
+    """True for a Markdown separator row such as ``---|---|`` or ``| :---: | --- |`` (linear time)."""
+    stripped = text.strip()
+    return bool(stripped) and stripped[0] in "|:-" and _SEPARATOR_RE.fullmatch(stripped) is not None
+
+
+def is_header(cells: Sequence[str]) -> bool:
+    """True for the table's header row: a Date first cell and a Topic cell, at least three cells."""
+    if len(cells) < 3 or "date" not in cells[0][:200].casefold():
+        return False
+    return any("topic" in c[:200].casefold() for c in cells)
+
+
+def _cells(line: str, leading: bool, sep: str = "|") -> tuple[list[str], int]:
+    """Cells of a pipe (or tab) row, HTML entities decoded for pipes, and its separator count.
+
+    With ``leading`` (a Markdown table) an empty first cell before the opening separator is dropped;
+    one empty cell after a closing separator is always dropped.
+    """
+    parts = list(map(str.strip, line.split(sep)))
+    seps = len(parts) - 1
     if leading and not parts[0]:
         del parts[0]
     if len(parts) > 1 and not parts[-1]:
         parts.pop()
-    if "&" in line:
-        return [unescape(p) if "&" in p else p for p in parts], pipes
-    return parts, pipes
+    if sep == "|" and "&" in line:
+        return [unescape(p) if "&" in p else p for p in parts], seps
+    return parts, seps
 
 
-def _first_piped(lines: list[str]) -> list[int]:
-    """Indexes of the first lines that hold a ``|`` (at most :data:`_HEADER_SCAN`)."""
-    found: list[int] = []
-    for i, line in enumerate(lines):
-        if "|" in line:
-            found.append(i)
-            if len(found) == _HEADER_SCAN:
-                break
-    return found
+class Rows(Protocol):
+    """Cell access for :func:`classify`, one entry per line (or table row)."""
+
+    def cells(self, i: int) -> tuple[list[str], int] | None:
+        """The cells of line ``i`` and its separator count, or None for a line without cells."""
+
+    def text(self, i: int) -> str:
+        """The text of line ``i`` as it joins an open cell or the preamble (stripped)."""
+
+    def opens_with_separator(self, line: str) -> None:
+        """Told which line is the header (or first row); pipe rows then know whether they open with ``|``."""
 
 
-def _is_header(cells: list[str]) -> bool:
-    low = [c.casefold() for c in cells]
-    return len(low) >= 3 and "date" in low[0] and any("topic" in c for c in low)
+class LineRows:
+    """Text lines split on ``sep`` (``|`` for a pipe scrape or Markdown table, a tab for a paste)."""
+
+    def __init__(self, lines: list[str], sep: str = "|") -> None:
+        self.lines = lines
+        self.sep = sep
+        self.leading = False
+
+    def cells(self, i: int) -> tuple[list[str], int] | None:
+        line = self.lines[i]
+        return _cells(line, self.leading, self.sep) if self.sep in line else None
+
+    def text(self, i: int) -> str:
+        text = self.lines[i].strip()
+        return unescape(text) if self.sep == "|" and "&" in text else text
+
+    def opens_with_separator(self, line: str) -> None:
+        self.leading = line.lstrip().startswith(self.sep)
 
 
-def classify(lines: list[str], info: SourceInfo, name: str) -> Classified:
+class GivenRows:
+    """Rows already split into cells (HTML, CSV, TSV); ``rows[i]`` is None for a line without cells."""
+
+    def __init__(self, rows: Sequence[list[str] | None], texts: Sequence[str]) -> None:
+        self.rows = rows
+        self.texts = texts
+
+    def cells(self, i: int) -> tuple[list[str], int] | None:
+        cells = self.rows[i]
+        return None if cells is None else (list(cells), len(cells) - 1)
+
+    def text(self, i: int) -> str:
+        return self.texts[i].strip()
+
+    def opens_with_separator(self, line: str) -> None:
+        """Rows of a real table have no leading separator to drop."""
+
+
+# --------------------------------------------------------------------------------------------- roles
+
+
+def classify(lines: list[str], info: SourceInfo, name: str, *, rows: Rows | None = None, spill: bool = True,
+             deadline: float | None = None) -> Classified:
     """Give every line exactly one role and gather the table rows into records.
 
-    Before the header: non-blank lines are the preamble (page metadata). In the table: the separator,
-    section lines (a lone first cell naming a section, e.g. "Pipeline (full details tbc)"), records,
-    and continuation lines (text or a lone ``|`` that completes the open row above). After the table,
-    and anywhere for lines matching the configured chrome patterns: chrome. A line that fits nowhere
-    is rejected and reported. Pipeline rows have a variable number of cells and are never "open".
+    ``lines`` are the source lines (pipe scrape) or table rows (HTML, CSV, TSV); ``rows`` gives their
+    cells (default: :class:`LineRows`, split on ``|``). Before the header: non-blank lines are the
+    preamble (page metadata). In the table: the separator, section lines (a lone first cell naming a
+    section, e.g. "Pipeline (full details tbc)"), records, and, with ``spill``, continuation lines (text
+    or a short row that completes the open row above). After the table, and anywhere for lines matching
+    the configured chrome patterns: chrome. A line that fits nowhere is rejected and reported. Pipeline
+    rows have a variable number of cells and are never "open".
 
     Raises:
-        ScheduleError: no line looks like a table row at all.
+        ScheduleError: no line looks like a table row at all, or ``deadline`` passed.
     """
+    rows = rows or LineRows(lines)
+    cells_of = rows.cells
     n = len(lines)
     roles = ["blank"] * n
     owner: list[int | None] = [None] * n
-    preamble: list[str] = []
     header: list[str] = []
     problems: list[tuple[int, str, str, str]] = []
-    first_piped = _first_piped(lines)
-    if not first_piped:
+    first_rows = _first_rows(cells_of, n)
+    if not first_rows:
         raise ScheduleError(f"{name} has no table: no line contains a '|' column separator.")
-    last_piped = next(i for i in range(n - 1, -1, -1) if "|" in lines[i])
-    header_idx = next(
-        (i for i in first_piped if _is_header(_cells(lines[i], lines[i].lstrip().startswith("|"))[0])), None)
+    last_row = next(i for i in range(n - 1, -1, -1) if cells_of(i) is not None)
+    header_idx = _find_header(rows, lines, first_rows)
     if header_idx is None:
-        header_idx = -1
-        start = first_piped[0]
-        leading = lines[start].lstrip().startswith("|")
-        expected = max(5, lines[start].count("|"))
+        header_idx, start = -1, first_rows[0]
+        rows.opens_with_separator(lines[start])
+        expected = max(5 if isinstance(rows, LineRows) else 4, _cells_or_empty(cells_of, start)[1])
         problems.append((start + 1, "header", "warning", "no header row found; columns read in the usual order"))
     else:
         start = header_idx
-        leading = lines[header_idx].lstrip().startswith("|")
-        header, expected = _cells(lines[header_idx], leading)[0], lines[header_idx].count("|")
+        rows.opens_with_separator(lines[header_idx])
+        header, expected = _cells_or_empty(cells_of, header_idx)
     section, section_title = "schedule", ""
     # The records, column-wise; ``open_k`` is the record whose row is cut short (-1: none).
     rec_line: list[int] = []
@@ -256,45 +413,41 @@ def classify(lines: list[str], info: SourceInfo, name: str) -> Classified:
     open_k = -1
     is_chrome = search_any(info.chrome)
     section_patterns = info.sections
-    is_separator = _SEPARATOR_RE.match
     date_like = looks_like_date
-    strip = str.strip
 
-    for i, line in enumerate(lines[start:], start):
-        stripped = line.strip()
+    for i in range(start, n):
+        if deadline is not None and not (i - start) % _DEADLINE_EVERY:
+            check_deadline(deadline, name)
+        stripped = lines[i].strip()
         if not stripped:
             continue  # blank; a blank line does not close an open row
         if i == header_idx:
             roles[i] = "header"
             continue
-        if is_chrome(stripped):
+        if is_chrome(stripped[:1000]):
             roles[i] = "chrome"
             open_k = -1
             continue
-        if "|" not in line:
+        got = cells_of(i)
+        if got is None:
             if open_k >= 0:
                 roles[i] = "continuation"
                 owner[i] = open_k
                 open_cells = rec_cells[open_k]
-                open_cells[-1] = f"{open_cells[-1]} {unescape(stripped)}".strip()
+                open_cells[-1] = f"{open_cells[-1]} {rows.text(i)}".strip()
                 continued_on.setdefault(open_k, []).append(i + 1)
-            elif i > last_piped:
+            elif i > last_row:
                 roles[i] = "chrome"
             else:
                 roles[i] = "rejected"
                 problems.append((i + 1, "line", "warning", f"text outside any table row ignored: {stripped[:80]!r}"))
             continue
-        if stripped[0] in "|:-" and is_separator(line):  # a separator opens with one of these
+        if stripped[0] in "|:-" and is_separator(stripped):
             roles[i] = "separator"
             continue
-        cells = list(map(strip, line.split("|")))  # as _cells(), inlined: this runs for every row
-        pipes = len(cells) - 1
-        if leading and not cells[0]:
-            del cells[0]
-        if len(cells) > 1 and not cells[-1]:
-            cells.pop()
-        if "&" in line:
-            cells = [unescape(c) if "&" in c else c for c in cells]
+        cells, pipes = got
+        if not cells:
+            cells = [""]
         first = cells[0]
         rest_empty = len(cells) == 1 or (not cells[1] and not any(cells[2:]))
         if open_k >= 0 and not date_like(first) and (
@@ -331,12 +484,44 @@ def classify(lines: list[str], info: SourceInfo, name: str) -> Classified:
         rec_title.append(section_title)
         rec_cells.append(cells)
         rec_pipes.append(pipes)
-        open_k = k if pipes < expected and section == "schedule" else -1
-    for i in range(start):
-        if lines[i].strip():
-            roles[i] = "preamble"
-            preamble.append(unescape(lines[i].strip()))
+        open_k = k if spill and pipes < expected and section == "schedule" else -1
+    preamble = _preamble(lines, start, roles, rows)
     if not rec_line:
         raise ScheduleError(f"{name} has no schedule rows: the table holds no record.")
     return Classified(roles, owner, preamble, header, problems, rec_line, rec_section, rec_title, rec_cells,
                       rec_pipes, continued_on)
+
+
+def _first_rows(cells_of: Callable[[int], tuple[list[str], int] | None], n: int) -> list[int]:
+    """Indexes of the first lines that have cells (at most :data:`_HEADER_SCAN`)."""
+    found: list[int] = []
+    for i in range(n):
+        if cells_of(i) is not None:
+            found.append(i)
+            if len(found) == _HEADER_SCAN:
+                break
+    return found
+
+
+def _find_header(rows: Rows, lines: list[str], candidates: list[int]) -> int | None:
+    """The first candidate line that is the header row, or None."""
+    for i in candidates:
+        rows.opens_with_separator(lines[i])
+        if is_header(_cells_or_empty(rows.cells, i)[0]):
+            return i
+    return None
+
+
+def _cells_or_empty(cells_of: Callable[[int], tuple[list[str], int] | None], i: int) -> tuple[list[str], int]:
+    got = cells_of(i)
+    return got if got is not None else ([], 0)
+
+
+def _preamble(lines: list[str], start: int, roles: list[str], rows: Rows) -> list[str]:
+    """Mark the non-blank lines before the table as preamble and return their text."""
+    preamble = []
+    for i in range(start):
+        if lines[i].strip():
+            roles[i] = "preamble"
+            preamble.append(rows.text(i))
+    return preamble

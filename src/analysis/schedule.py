@@ -17,6 +17,7 @@ import datetime as dt
 import gc
 import hashlib
 import os
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
@@ -29,6 +30,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.extensions import ExtensionArray
 
+from .errors import ScheduleError
 from .fields import (
     DateField,
     FormatField,
@@ -46,7 +48,8 @@ from .fields import (
     written_year,
     years_in_text,
 )
-from .reader import Classified, Source, classify, decode, read_bytes, split_lines
+from .reader import Classified, Source, check_deadline, decode, read_bytes
+from .readers import read_table
 from .reference import Reference, load_reference, norm_key
 
 SESSION_COLUMNS = (
@@ -69,7 +72,19 @@ ArrayLike = np.ndarray | ExtensionArray
 
 @dataclass(frozen=True)
 class SourceMeta:
-    """What is known about the source as a whole."""
+    """What is known about the source as a whole.
+
+    ``name`` is the file's display name (the bundled page's file name, a path, or the name given for
+    uploaded bytes); ``title`` the page's own title when it has one (an HTML ``<title>``, without a
+    trailing " | site name"), else data/source.yaml's. ``year`` is the default year for dates written
+    without one and ``year_origin`` says where it came from: "argument" (given by the caller),
+    "source.yaml" (the bundled page), "page" (written in the page's dates, title or preamble) or
+    "assumed" (data/source.yaml's year for a page that writes none). ``as_of`` is the date of the
+    captured page version, ``as_of_origin`` where it came from: "source.yaml", "given", "page",
+    "file date" (the file's modification date) or "upload" (the day the bytes were read).
+    ``source_kind`` is the input shape ("pipe", "markdown", "html", "tsv", "csv") and ``sha256`` the hex
+    digest of the bytes read.
+    """
 
     name: str
     title: str
@@ -80,12 +95,23 @@ class SourceMeta:
     encoding: str
     line_count: int
     bundled: bool
+    source_kind: str = "pipe"
+    year_origin: str = "assumed"
+    as_of_origin: str = "given"
+    sha256: str = ""
 
     @property
     def citation(self) -> str:
-        """One-line credit for charts and exports."""
+        """One-line credit for charts and exports, naming the file and the as-of date.
+
+        Examples:
+            "Source: UN Network on Migration, Online Series: … (2020) · online_series_2020.txt · data as of
+            19 June 2020"; for an upload without a given date the end reads "data as of upload".
+        """
         as_of = f"{self.as_of:%-d %B %Y}" if self.as_of else "unknown"
-        return f"Source: {self.publisher}, {self.title} ({self.year}) · data as of {as_of}"
+        if self.as_of_origin == "upload":
+            as_of = "upload"
+        return f"Source: {self.publisher}, {self.title} ({self.year}) · {self.name} · data as of {as_of}"
 
 
 @dataclass(frozen=True)
@@ -677,6 +703,7 @@ def _build(classified: Classified, lines: list[str], meta: SourceMeta, ref: Refe
 
 
 def _is_bundled(source: Source, ref: Reference) -> bool:
+    """True when ``source`` is a path to the bundled page (bytes are never taken for it)."""
     if isinstance(source, str | os.PathLike):
         try:
             return Path(source).resolve() == ref.source.file
@@ -685,28 +712,40 @@ def _is_bundled(source: Source, ref: Reference) -> bool:
     return False
 
 
-def load_schedule(source: Source | None = None, *, year: int | None = None,
-                  reference: Reference | None = None) -> Schedule:
-    """Read a scraped schedule page into the tidy :class:`Schedule`.
+def load_schedule(source: Source | None = None, *, year: int | None = None, reference: Reference | None = None,
+                  name: str | None = None, as_of: dt.date | None = None,
+                  time_budget: float | None = None) -> Schedule:
+    """Read a schedule page into the tidy :class:`Schedule`.
+
+    The input shape is detected (pipe scrape or Markdown table, saved HTML page, tab-separated paste,
+    CSV; see :mod:`analysis.readers`).
 
     Args:
-        source: a path (str or PathLike), the file's bytes, or a binary file object; defaults to the
-            bundled page under ``data/raw``.
-        year: year for dates written without one; defaults to the source year in ``data/source.yaml``.
+        source: a path (str or PathLike) to a regular file, the file's bytes, or a binary file object;
+            defaults to the bundled page under ``data/raw``.
+        year: year for dates written without one (1900–2100); by default the bundled page's year from
+            ``data/source.yaml``, for other files the year the page writes (see :class:`SourceMeta`).
         reference: reference knowledge; defaults to :func:`load_reference`.
+        name: display name of the source (e.g. an uploaded file's name); defaults to the path, or
+            "uploaded file" for bytes.
+        as_of: date of the captured page version; by default data/source.yaml's for the bundled page,
+            the file's modification date for other paths, and the day of reading for bytes ("upload").
+        time_budget: seconds the reading may take; checked between stages and while rows are classified.
 
     Returns:
-        The schedule. Every source line appears once in ``lines``; whatever could not be read is in
-        ``problems`` with its line number.
+        The schedule. Every source line (table row for HTML, CSV and TSV) appears once in ``lines``;
+        whatever could not be read is in ``problems`` with its line number.
 
     Raises:
-        ScheduleError: the source is missing, empty, binary, too large, or holds no table.
+        ScheduleError: the source is missing, not a regular file, empty, binary, too large, holds no
+            table, cannot be read within ``time_budget``, or ``year`` is out of range.
     """
     ref = reference or load_reference()
     if source is None:
         source = ref.source.file
+    deadline = None if time_budget is None else time.monotonic() + time_budget
     with _gc_paused():
-        return _load(source, year, ref)
+        return _load(source, ref, year=year, name=name, as_of=as_of, deadline=deadline)
 
 
 @contextmanager
@@ -725,31 +764,65 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _load(source: Source, year: int | None, ref: Reference) -> Schedule:
-    data, name = read_bytes(source)
+YEARS = (1900, 2100)
+"""Years accepted for ``year=`` (inclusive)."""
+
+
+def _load(source: Source, ref: Reference, *, year: int | None, name: str | None, as_of: dt.date | None,
+          deadline: float | None) -> Schedule:
+    """Read, decode, read the table of the detected shape, then build the frames (deadline between stages)."""
+    data, name = read_bytes(source, name)
+    if year is not None and not YEARS[0] <= year <= YEARS[1]:
+        raise ScheduleError(f"the year for {name} must be between {YEARS[0]} and {YEARS[1]}, not {year}.")
+    check_deadline(deadline, name)
+    digest = hashlib.sha256(data).hexdigest()
     text, encoding, decode_problems = decode(data, name)
-    lines = split_lines(text)
-    classified = classify(lines, ref.source, name)
+    check_deadline(deadline, name)
+    table = read_table(text, ref.source, name, deadline=deadline)
+    classified = table.classified
+    if table.kind not in ("pipe", "markdown"):  # byte lines are not table rows: the file as a whole
+        decode_problems = [(0, fld, sev, msg) for _, fld, sev, msg in decode_problems]
     classified.problems[:0] = decode_problems
     bundled = _is_bundled(source, ref)
-    as_of: dt.date | None = ref.source.as_of if bundled else None
-    if as_of is None and isinstance(source, str | os.PathLike):
-        try:
-            as_of = dt.date.fromtimestamp(Path(source).stat().st_mtime)
-        except OSError:  # removed since it was read: the date is simply unknown
-            as_of = None
+    as_of, as_of_origin = _as_of(source, as_of, bundled, ref)
     meta = SourceMeta(
         name=name if not bundled else ref.source.file.name,
-        title=ref.source.title,
+        title=_page_title(classified.title) or ref.source.title,
         publisher=ref.source.publisher,
         preamble=tuple(classified.preamble),
         year=year if year is not None else ref.source.year,
         as_of=as_of,
         encoding=encoding,
-        line_count=len(lines),
+        line_count=len(table.lines),
         bundled=bundled,
+        source_kind=table.kind,
+        year_origin="argument" if year is not None else "source.yaml" if bundled else "assumed",
+        as_of_origin=as_of_origin,
+        sha256=digest,
     )
-    return _build(classified, lines, meta, ref)
+    check_deadline(deadline, name)
+    return _build(classified, table.lines, meta, ref)
+
+
+def _as_of(source: Source, given: dt.date | None, bundled: bool, ref: Reference) -> tuple[dt.date | None, str]:
+    """The as-of date and its origin: given, data/source.yaml (bundled), the file's date, or the upload day."""
+    if given is not None:
+        return given, "given"
+    if bundled:
+        return ref.source.as_of, "source.yaml"
+    if isinstance(source, str | os.PathLike):
+        try:
+            return dt.date.fromtimestamp(Path(source).stat().st_mtime), "file date"
+        except OSError:  # removed since it was read: the date is simply unknown
+            return None, "file date"
+    return dt.date.today(), "upload"
+
+
+def _page_title(title: str | None) -> str | None:
+    """A page title without its trailing " | site name" (browsers' titles often end so)."""
+    if not title:
+        return None
+    return title.split(" | ")[0].strip()[:300] or None
 
 
 def iter_problems(schedule: Schedule) -> Iterator[str]:
