@@ -21,7 +21,6 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import hashlib
-import inspect
 import json
 import os
 import time
@@ -163,22 +162,26 @@ def default_url() -> str:
 
 # ------------------------------------------------------------------------------------------ parsing glue
 
-def _load_accepts(*names: str) -> bool:
-    params = inspect.signature(load_schedule).parameters
-    return all(n in params for n in names)
+def parse_capture(data: bytes, *, name: str, year: int | None = None, as_of: dt.date | None = None,
+                  as_of_origin: str | None = None, bundled: bool = False) -> Schedule:
+    """Read capture bytes into a :class:`Schedule` named ``name`` — the one path from stored bytes to frames.
 
-
-def parse_capture(data: bytes, *, name: str, year: int | None = None, as_of: dt.date | None = None) -> Schedule:
-    """Read capture bytes into a :class:`Schedule` named ``name``, with ``as_of`` when given.
+    The bundled page (``bundled`` and the bytes still equal to ``data/raw``'s file) is read as the bundled
+    file, so it keeps the year and metadata of ``data/source.yaml``. ``as_of``/``as_of_origin``, when given,
+    replace the data layer's own as-of date and origin.
 
     Raises:
         ScheduleError: the bytes cannot be read as a schedule.
     """
-    if _load_accepts("name", "as_of"):
-        return load_schedule(data, year=year, name=name, as_of=as_of)  # type: ignore[call-arg]
-    schedule = load_schedule(data, year=year)  # a data layer without those keywords: set them here
-    meta = replace(schedule.meta, name=name, as_of=as_of if as_of is not None else schedule.meta.as_of)
-    return replace(schedule, meta=meta)
+    path = load_reference().source.file
+    if bundled and path.is_file() and _sha256(path.read_bytes()) == _sha256(data):
+        schedule = load_schedule(path, year=year, as_of=as_of)
+    else:
+        schedule = load_schedule(data, year=year, name=name, as_of=as_of)
+    changes: dict[str, object] = {"name": name}
+    if as_of_origin is not None:
+        changes["as_of_origin"] = as_of_origin
+    return replace(schedule, meta=replace(schedule.meta, **changes))
 
 
 def _sha256(data: bytes) -> str:
@@ -339,14 +342,13 @@ class CaptureStore:
         """
         with self.engine.connect() as conn:
             row = conn.execute(
-                sa.select(captures.c.raw, captures.c.name, captures.c.year, captures.c.as_of, captures.c.bundled)
+                sa.select(captures.c.raw, captures.c.name, captures.c.year, captures.c.as_of, captures.c.as_of_origin,
+                          captures.c.bundled)
                 .where(captures.c.id == capture_id)).first()
         if row is None:
             raise KeyError(f"there is no capture #{capture_id}")
-        schedule = parse_capture(bytes(row.raw), name=row.name, year=row.year, as_of=row.as_of)
-        if row.bundled and not schedule.meta.bundled:
-            schedule = replace(schedule, meta=replace(schedule.meta, bundled=True))
-        return schedule
+        return parse_capture(bytes(row.raw), name=row.name, year=row.year, as_of=row.as_of,
+                             as_of_origin=row.as_of_origin, bundled=row.bundled)
 
     def frame(self, capture_id: int, frame: str) -> pd.DataFrame:
         """A stored frame ("sessions", "leads", "audiences" or "problems") of a capture, in its stored form.
@@ -380,19 +382,19 @@ class CaptureStore:
             return found, False
         bundled_file = load_reference().source.file
         bundled = bundled_file.is_file() and _sha256(bundled_file.read_bytes()) == sha
-        schedule = load_schedule(bundled_file, year=year) if bundled else parse_capture(data, name=source_name,
-                                                                                           year=year, as_of=as_of)
-        when, origin = self._resolve_as_of(schedule, as_of, bundled)
+        schedule = parse_capture(data, name=source_name, year=year, as_of=as_of, bundled=bundled)
+        when, origin = self._resolve_as_of(schedule, as_of)
+        schedule = replace(schedule, meta=replace(schedule.meta, as_of=when, as_of_origin=origin))
         return self._insert(data, sha, source_name, schedule, when, origin, partial, bundled, year)
 
     @staticmethod
-    def _resolve_as_of(schedule: Schedule, as_of: dt.date | None, bundled: bool) -> tuple[dt.date, str]:
+    def _resolve_as_of(schedule: Schedule, as_of: dt.date | None) -> tuple[dt.date, str]:
+        """Given, else the page's own (or data/source.yaml's for the bundled page), else today in UTC."""
         if as_of is not None:
             return as_of, "given"
         meta = schedule.meta
-        origin = getattr(meta, "as_of_origin", None) or ("source.yaml" if bundled else None)
-        if meta.as_of is not None and origin in ("page", "source.yaml"):
-            return meta.as_of, origin
+        if meta.as_of is not None and meta.as_of_origin in ("page", "source.yaml"):
+            return meta.as_of, meta.as_of_origin
         return _utcnow().date(), "upload"
 
     def _insert(self, data: bytes, sha: str, source_name: str, schedule: Schedule, as_of: dt.date, origin: str,
@@ -400,7 +402,7 @@ class CaptureStore:
         values = dict(
             name=source_name, source_name=source_name, as_of=as_of, as_of_origin=origin, sha256=sha,
             added_at=_utcnow(), records=len(schedule.sessions), partial=partial, bundled=bundled,
-            source_kind=getattr(schedule.meta, "source_kind", None) or "pipe", year=year, raw=data,
+            source_kind=schedule.meta.source_kind, year=year, raw=data,
         )
         try:
             with self.engine.begin() as conn:
