@@ -11,9 +11,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, BrowserContext
 
-from .helpers import CHROMIUM, LAUNCH_ARGS, PAGE_BY_NAME, ROOT, VIEWPORT, StreamlitServer, wait_rendered
+from .helpers import (
+    ACTION_TIMEOUT_MS,
+    CHROMIUM,
+    LAUNCH_ARGS,
+    PAGE_BY_NAME,
+    RENDER_TIMEOUT_MS,
+    ROOT,
+    VIEWPORT,
+    StreamlitServer,
+    wait_rendered,
+)
 
 HERE = Path(__file__).resolve().parent
 MISSING = "Chromium not found at /usr/bin/chromium: browser tests skipped; install chromium or run .ci/run"
@@ -53,6 +63,8 @@ def app_server(browser: Browser) -> Iterator[StreamlitServer]:
     server = StreamlitServer("app.py", ROOT).start()
     try:
         context = browser.new_context(viewport=VIEWPORT)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        context.set_default_navigation_timeout(RENDER_TIMEOUT_MS)
         page = context.new_page()
         page.goto(server.url + "/")
         wait_rendered(page, len(PAGE_BY_NAME["overview"].charts))
@@ -78,6 +90,15 @@ def app_url(app_server: StreamlitServer) -> str:
 def base_url(app_server: StreamlitServer) -> str:
     """pytest-playwright resolves relative ``page.goto`` paths against this: the running app."""
     return app_server.url
+
+
+@pytest.fixture
+def context(context: BrowserContext) -> BrowserContext:
+    """pytest-playwright's per-test context with generous default waits (Playwright's own are 30 s, too short
+    for a download or a click on a busy 2-core machine)."""
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    context.set_default_navigation_timeout(RENDER_TIMEOUT_MS)
+    return context
 
 
 @pytest.fixture(scope="session")

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -23,6 +25,9 @@ from playwright.sync_api import ConsoleMessage, Error, Page
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 # --disable-background-networking and friends: without them Chromium keeps calling home on a closed network.
+# The three backgrounding flags keep timers and rendering at full speed in tabs that are not in front (several
+# tabs or contexts load at once in the concurrency and load tests; a throttled tab can leave Streamlit's status
+# widget on screen long after its run has ended).
 LAUNCH_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -32,10 +37,16 @@ LAUNCH_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--disable-background-timer-throttling",
+    "--disable-backgrounding-occluded-windows",
+    "--disable-renderer-backgrounding",
 ]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 VIEWPORT = {"width": 1400, "height": 900}
-RENDER_TIMEOUT_MS = 45_000
+RENDER_TIMEOUT_MS = 90_000
+"""How long a page may take to render: generous, as the suite must hold on a busy 2-core machine."""
+ACTION_TIMEOUT_MS = 90_000
+"""Default for every other Playwright wait (clicks, downloads, locators); set on each test's context."""
 
 
 @dataclass(frozen=True)
@@ -50,7 +61,10 @@ class PageSpec:
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec(
-        "overview", "/", "Outreach coverage: COVID-19 online series 2020", ("overview_format", "overview_org_type")
+        "overview",
+        "/",
+        "Outreach coverage: COVID-19 online series 2020",
+        ("overview_format", "overview_audience", "overview_org_type"),
     ),
     PageSpec("timeline", "/timeline", "Timeline", ("timeline_chart",)),
     PageSpec(
@@ -61,6 +75,9 @@ PAGES: tuple[PageSpec, ...] = (
     ),
     PageSpec("network", "/network", "Co-lead network", ("net_chart",)),
     PageSpec("gaps", "/gaps", "Gaps", ("gaps_matrix",)),
+    # A test server starts with a store of its own holding only the bundled capture: nothing to compare yet.
+    PageSpec("captures", "/captures", "Captures"),
+    PageSpec("changes", "/changes", "Changes"),
     PageSpec("data", "/data", "Data & export"),
     PageSpec(
         "report",
@@ -71,32 +88,47 @@ PAGES: tuple[PageSpec, ...] = (
 )
 PAGE_BY_NAME = {p.name: p for p in PAGES}
 
-# "Rendered", as in ../shared/STYLE.md: the script run has finished (state "notRunning": before the first run
-# the attribute is "initial", so "not running" alone would pass an empty page), the status widget is gone, the
-# websocket is connected, and every Plotly chart has drawn its SVG. `n` is the number of charts expected.
-RENDERED_JS = """(n) => {
+# "Rendered": the script run has finished (state "notRunning": before the first run the attribute is "initial",
+# so "not running" alone would pass an empty page), the status widget is gone, the websocket is connected, and at
+# least `n` Plotly chart elements have each drawn their SVG. Charts are counted by their `stPlotlyChart` element,
+# never by SVGs: one Plotly chart draws several `.main-svg` layers, so a count of SVGs says nothing about how
+# many charts are done.
+_CONDITIONS_JS = """
   const app = document.querySelector('[data-testid="stApp"]');
-  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  if (app.getAttribute('data-test-connection-state') !== 'CONNECTED') return false;
-  if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
-  const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
-  if (charts.length < n) return false;
-  for (const c of charts) if (!c.querySelector('.js-plotly-plot .main-svg')) return false;
-  return true;
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+  const drawn = charts.filter((c) => c.querySelector('.js-plotly-plot .main-svg')).length;
+  const script = app && app.getAttribute('data-test-script-state');
+  const connection = app && app.getAttribute('data-test-connection-state');
+  const statusWidget = !!document.querySelector('[data-testid="stStatusWidget"]');
+"""
+RENDERED_JS = (
+    "(n) => {"
+    + _CONDITIONS_JS
+    + """  return script === 'notRunning' && connection === 'CONNECTED' && !statusWidget && drawn >= n;
 }"""
+)
 
-STATE_JS = """() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  return {
-    url: location.href,
-    script: app && app.getAttribute('data-test-script-state'),
-    connection: app && app.getAttribute('data-test-connection-state'),
-    statusWidget: !!document.querySelector('[data-testid="stStatusWidget"]'),
-    charts: document.querySelectorAll('[data-testid="stPlotlyChart"]').length,
-    drawn: document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg').length,
+# Settled: rendered, or the run has ended with a Streamlit exception on the page (no point waiting any longer).
+_SETTLED_JS = (
+    "(n) => {"
+    + _CONDITIONS_JS
+    + """  const ended = script === 'notRunning' && connection === 'CONNECTED' && !statusWidget;
+  return ended && (drawn >= n || !!document.querySelector('[data-testid="stException"]'));
+}"""
+)
+
+STATE_JS = (
+    "() => {"
+    + _CONDITIONS_JS
+    + """  return {
+    url: location.href, script, connection, statusWidget, visibility: document.visibilityState,
+    charts: charts.length, drawn,
     exceptions: [...document.querySelectorAll('[data-testid="stException"]')].map(e => e.innerText.slice(0, 500)),
   };
 }"""
+)
+"""What a test reports about a page: each condition of "rendered", the number of chart elements (``charts``) and
+of those drawn (``drawn``), and the text of any Streamlit exception."""
 
 # Everything a test compares about a chart: its traces' data as Plotly drew them, and the title/subtitle.
 CHART_JS = """(key) => {
@@ -119,16 +151,20 @@ CHART_JS = """(key) => {
 def wait_rendered(page: Page, charts: int = 0, timeout: float = RENDER_TIMEOUT_MS) -> None:
     """Wait until ``page`` is fully rendered with at least ``charts`` Plotly charts drawn.
 
-    On timeout, fails with what the page showed instead (script state, charts, exceptions).
+    Fails at once when the run ends with a Streamlit exception on the page, and on timeout; either way with
+    what the page showed (each condition of "rendered", the charts, the exceptions).
     """
     try:
-        page.wait_for_function(RENDERED_JS, arg=charts, timeout=timeout, polling=50)
+        page.wait_for_function(_SETTLED_JS, arg=charts, timeout=timeout, polling=50)
     except Error as exc:
         try:
             state = page.evaluate(STATE_JS)
         except Error as inner:
             state = f"(page state unavailable: {inner})"
         raise AssertionError(f"page not rendered within {timeout / 1000:.0f}s (want {charts} charts): {state}") from exc
+    state = page.evaluate(STATE_JS)
+    if state["drawn"] < charts:
+        raise AssertionError(f"page shows an exception instead of {charts} charts: {state}")
 
 
 def page_state(page: Page) -> dict:
@@ -238,14 +274,23 @@ def free_port() -> int:
 
 
 class StreamlitServer:
-    """``python -m streamlit run <script>`` on a free loopback port, ready once /_stcore/health answers."""
+    """``python -m streamlit run <script>`` on a free loopback port, ready once /_stcore/health answers.
 
-    def __init__(self, script: str = "app.py", cwd: Path = ROOT, log_dir: Path | None = None) -> None:
+    Each server gets a capture store of its own (a SQLite file in a temporary folder, removed on stop), so
+    tests never see the developer's ``var/captures.sqlite`` or another server's uploads, unless
+    ``OUTREACH_STORE_URL`` is set in the environment or in ``env`` (which overrides any variable).
+    """
+
+    def __init__(
+        self, script: str = "app.py", cwd: Path = ROOT, log_dir: Path | None = None, env: dict[str, str] | None = None
+    ) -> None:
         self.script, self.cwd = script, cwd
         self.log_dir = log_dir or cwd / "artifacts" / "logs"
+        self.env = env or {}
         self.proc: subprocess.Popen[bytes] | None = None
         self.port = 0
         self.log_path = self.log_dir / "streamlit.log"
+        self._store_dir: str | None = None
 
     @property
     def url(self) -> str:
@@ -254,6 +299,13 @@ class StreamlitServer:
     def start(self, timeout: float = 30.0) -> StreamlitServer:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         for _attempt in range(3):  # the free port can be taken between probing it and Streamlit binding it
+            self._store_dir = tempfile.mkdtemp(prefix="outreach-test-store-")
+            env = {
+                "OUTREACH_STORE_URL": f"sqlite:///{self._store_dir}/captures.sqlite",
+                **os.environ,
+                "PYTHONUNBUFFERED": "1",
+                **self.env,
+            }
             self.port = free_port()
             self.log_path = self.log_dir / f"streamlit-{Path(self.script).stem}-{self.port}.log"
             with self.log_path.open("wb") as log:
@@ -277,7 +329,7 @@ class StreamlitServer:
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     stdin=subprocess.DEVNULL,
-                    env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                    env=env,
                 )
             if self._wait_healthy(timeout):
                 return self
@@ -309,14 +361,23 @@ class StreamlitServer:
         except OSError:
             return "(no log)"
 
-    def stop(self) -> None:
+    @property
+    def pid(self) -> int:
+        """The server's process id (the ``streamlit run`` process itself)."""
         if self.proc is None:
-            return
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self.proc = None
+            raise RuntimeError("the server is not running")
+        return self.proc.pid
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                self.proc.terminate()
+                try:
+                    self.proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait(timeout=10)
+            self.proc = None
+        if self._store_dir is not None:
+            shutil.rmtree(self._store_dir, ignore_errors=True)
+            self._store_dir = None
