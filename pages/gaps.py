@@ -1,44 +1,92 @@
-"""Gaps: undated, TBD and pipeline records, what each is missing, a completeness matrix, and the reader's problems."""
+"""Gaps: the chase list (every record still to settle, who leads it, what is missing, where it is in the source),
+its source lines, the completeness chart, the backlog over captures, and the reader's problems on demand."""
 
 import streamlit as st
 
-from analysis.aggregate import COMPLETENESS_FIELDS, completeness, gap_records
-from dashboard import charts, ui
+from analysis.aggregate import chase_list, source_text
+from analysis.history_figures import backlog_figure
+from dashboard import charts, ui, widgets
 from dashboard.state import current_view
 
+# Widths in pixels: the default columns fit a 1024 px window with the sidebar open; long text wraps in a row.
+COLUMNS = {
+    "item": st.column_config.TextColumn("Item", width=190, help="The record: date (or TBD) and topic."),
+    "leads": st.column_config.TextColumn("Leads", width=150, help="Who to ask."),
+    "working group": st.column_config.TextColumn("Working group", width=110),
+    "date status": st.column_config.TextColumn("Date", width=100, help="Held, planned, or still to be scheduled."),
+    "what is missing": st.column_config.TextColumn("What is missing", width=150),
+    "days waiting": st.column_config.NumberColumn("Days waiting", width=80, format="%d",
+                                                  help="Days since the item first appeared without a date."),
+    "section": st.column_config.TextColumn("Section", width=90),
+    "missing count": st.column_config.NumberColumn("Gaps", width=60, help="Core fields TBD or missing."),
+    "source line(s)": st.column_config.TextColumn("Line", width=60, help="Line(s) of the source page."),
+    "first seen": st.column_config.TextColumn("First seen", width=100),
+    "session_id": None,
+}
+MAIN = ["item", "leads", "working group", "date status", "what is missing"]
+MORE = ["section", "missing count", "source line(s)"]
+
 view = current_view()
-ui.page_header(view, "Gaps", "What is not settled yet: undated and TBD records, pipeline items, fields still "
-               "TBD or missing, and lines of the source page that could not be read as written.")
+widgets.page_css()
+ui.page_header(view, "Gaps", "The chase list: every item still missing a date, a lead or another core field, "
+               "who leads it and what to ask for, most missing first.")
 if ui.require_records(view):
+    hist = widgets.history(view)
+    chase = chase_list(view.schedule, hist.ageing)
+    split = widgets.timing_counts(view.schedule)
     s = view.schedule.sessions
-    comp = completeness(view.schedule)
-    gaps = gap_records(view.schedule)
-    problems = view.full.problems
-    cols = st.columns(5)
-    cols[0].metric("Undated / TBD", int(s["date"].isna().sum()))
-    cols[1].metric("Pipeline items", int((s["section"] == "pipeline").sum()))
-    cols[2].metric("Records with gaps", len(gaps), help="A core field is TBD or missing, or a pipeline item.")
-    cols[3].metric("Fields TBD", int((comp[list(COMPLETENESS_FIELDS)] == "TBD").to_numpy().sum()))
-    cols[4].metric("Reader problems", len(problems), help="Lines the reader flagged; see below.")
-    st.subheader("Records to complete", help="Sorted by how much is missing.")
-    st.dataframe(
-        gaps[["label", "section", "n_missing", "what_is_missing", "source_line"]], hide_index=True, key="gaps_table",
-        column_config={
-            "label": st.column_config.TextColumn("Record", width="large"),
-            "section": "Section",
-            "n_missing": st.column_config.NumberColumn("Gaps", help="Core fields TBD or missing."),
-            "what_is_missing": st.column_config.TextColumn("What is missing", width="large"),
-            "source_line": st.column_config.NumberColumn("Source line", format="%d"),
-        },
-    )
-    ui.chart(charts.figure(view, "completeness", "gaps"), key="gaps_matrix")
-    st.subheader("Reader problems", help="Everything the reader could not take as written, with its line number.")
-    if problems.empty:
-        st.success("The reader found no problems in the source.")
+    widgets.metric_strip([
+        widgets.Metric("To chase", len(chase), "Records with a core field TBD or missing, plus every pipeline item."),
+        widgets.Metric("Undated", split[widgets.UNDATED][0], "Records whose date is TBD, TBC or blank."),
+        widgets.Metric("Pipeline", int((s["section"] == "pipeline").sum()),
+                       "Items in the 'Pipeline (full details tbc)' section."),
+        widgets.Metric("No lead", int((s["n_leads"] == 0).sum()), "Records with no lead organisation or person."),
+    ], key="gaps")
+
+    st.subheader("Chase list", anchor=False)
+    if chase.empty:
+        st.success("Nothing to chase: every record shown has a date, leads, a format, an audience and a purpose.")
     else:
-        st.dataframe(problems, hide_index=True, key="gaps_problems", column_config={
-            "line_no": st.column_config.NumberColumn("Line", format="%d"),
-            "field": "Field", "severity": "Severity",
-            "message": st.column_config.TextColumn("Message", width="large"), "session_id": "Record id",
-        })
+        ageing_known = "days waiting" in chase.columns
+        more = st.toggle("More columns", key="gaps_more", help="Also show the section, the number of gaps and "
+                         "the line of the source page (and when each item was first seen).")
+        shown = MAIN + (["days waiting"] if ageing_known else [])
+        if more:
+            shown += MORE + (["first seen"] if ageing_known else [])
+        st.dataframe(chase, hide_index=True, key="gaps_table", column_order=shown, column_config=COLUMNS,
+                     row_height=64)
+        if ageing_known:
+            st.caption("Sorted by how much is missing, then by days waiting (longest first).")
+        else:
+            st.caption("Sorted by how much is missing. Days waiting need two or more captures of the page; "
+                       f"{'only one capture is' if hist.captures <= 1 else 'no earlier capture is'} stored, "
+                       "so there is nothing to compare yet.")
+        widgets.csv_button(chase.drop(columns=["session_id"]), "Download chase list (CSV)", "chase-list.csv",
+                           "dl_chase")
+        with st.expander("View source line", icon=":material/code:", key="gaps_source", on_change="rerun"):
+            if st.session_state.get("gaps_source"):
+                items = dict(zip(chase["session_id"], chase["item"], strict=True))
+                sid = st.selectbox("Item", list(items), format_func=items.__getitem__, key="gaps_source_item")
+                # The original text, shown as code: never read as Markdown or HTML.
+                st.code(source_text(view.full, sid) or "(no source line for this item)", language=None,
+                        wrap_lines=True)
+
+    widgets.chart(charts.figure(view, "completeness", "gaps"), key="gaps_matrix")
+    if len(hist.backlog) >= 2:
+        widgets.chart(backlog_figure(hist.backlog, view.ctx("gaps")), key="gaps_backlog")
+
+    problems = view.full.problems
+    with st.expander(f"Reader problems ({len(problems)})", icon=":material/report:", key="gaps_problems_open",
+                     on_change="rerun"):
+        if st.session_state.get("gaps_problems_open"):
+            if problems.empty:
+                st.success("The reader found no problems in the source.")
+            else:
+                st.dataframe(problems, hide_index=True, key="gaps_problems", column_config={
+                    "line_no": st.column_config.NumberColumn("Line", format="%d", width="small"),
+                    "field": st.column_config.TextColumn("Field", width="small"),
+                    "severity": st.column_config.TextColumn("Severity", width="small"),
+                    "message": st.column_config.TextColumn("Message", width="large"),
+                    "session_id": None,
+                })
 ui.footer(view)

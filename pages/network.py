@@ -1,54 +1,113 @@
-"""Network: the co-lead organisation network, the records of a clicked node, and the centrality table."""
+"""Network: who bridges. The co-lead network, the records of a clicked node (kept in the URL), the bridge
+organisations, downloads for Gephi, and the centrality table on demand."""
 
 import streamlit as st
 
-from analysis.network import build_graph, centrality, node_records
-from dashboard import charts, ui
-from dashboard.state import current_view
+from analysis.network import build_graph, centrality, edge_table, graphml_bytes, hub_records, node_records
+from dashboard import charts, ui, widgets
+from dashboard.state import View, current_view, url_setting
 
 view = current_view()
+widgets.page_css()
 ui.page_header(view, "Co-lead network", "Organisations linked when they co-led a record (line width = records "
-               "co-led). Node size shows records led; colour shows the type of organisation. Click a node to "
-               "list its records.")
-if ui.require_records(view):
-    people = st.toggle("Show people as their own nodes", key="net_people",
-                       help="Off: the six principals of 17 June count for their organisations.")
-    g = build_graph(view.schedule, people_as_nodes=people)
-    fig = charts.figure(view, "network", "network", people=people)
-    state = ui.chart(fig, key="net_chart", on_select="rerun", selection_mode="points")
+               "co-led). Node size shows records led. Click a node to list its records; the link then opens on "
+               "the same node.")
+_PREVIOUS = "_net_previous_selection"
+
+
+def _clicked(state: object) -> list[str]:
     points = state.selection.points if state is not None and hasattr(state, "selection") else []
     picked = [p.get("customdata") for p in points if p.get("customdata")]
-    picked = [p[0] if isinstance(p, list) else p for p in picked]
-    st.subheader("Records of the selected lead")
-    if not picked:
+    return list(dict.fromkeys(p[0] if isinstance(p, list) else p for p in picked))
+
+
+def _node(picked: list[str]) -> str:
+    """The clicked node, kept in the URL (``?node=…``): a new click replaces it, clearing the selection removes
+    it, and a link with ``node`` opens on that node's records."""
+    if picked != st.session_state.get(_PREVIOUS, []):
+        st.session_state["net_node"] = picked[0] if picked else ""
+    st.session_state[_PREVIOUS] = picked
+    return url_setting("net_node", "", param="node")
+
+
+@st.fragment
+def network(view: View) -> None:
+    """The people toggle (``?people=true``), the chart, the clicked node's records, bridges and downloads."""
+    url_setting("net_people", False, param="people")
+    people = st.toggle("Show people as their own nodes", key="net_people",
+                       help="Off: people named as leads count for their organisation.")
+    g = build_graph(view.schedule, people_as_nodes=people)
+    state = widgets.chart(charts.figure(view, "network", "network", people=people), key="net_chart",
+                          on_select="rerun", selection_mode="points")
+    chosen = _node(_clicked(state))
+    nodes = [chosen] if chosen else []
+
+    st.subheader("Records of the selected lead", anchor=False)
+    if not nodes:
         st.info("Click a node in the network to list its records here.", icon=":material/touch_app:")
-    for i, node in enumerate(dict.fromkeys(picked)):
+    for i, node in enumerate(nodes):
+        if node not in g:
+            st.warning(f"{widgets.md(node)} is not in the network for the current filters and settings.")
+            continue
         recs = node_records(g, node, view.schedule)
-        st.markdown(f"**{node}** — {len(recs)} record{'s' if len(recs) != 1 else ''}")
+        st.markdown(f"**{widgets.md(node)}** — {len(recs)} record{'s' if len(recs) != 1 else ''} · "
+                    f"working groups: {widgets.md(', '.join(g.nodes[node].get('working_groups', ())) or 'none')}")
         st.dataframe(recs, hide_index=True, key=f"net_records_{i}", column_config={
+            "date": st.column_config.TextColumn("Date", width="small"),
             "topic": st.column_config.TextColumn("Topic", width="large"),
-            "source_line": st.column_config.NumberColumn("Source line", format="%d"),
+            "format": st.column_config.TextColumn("Format", width="small"),
+            "section": st.column_config.TextColumn("Section", width="small"),
+            "source_line": st.column_config.NumberColumn("Line", format="%d", width="small"),
         })
-    st.subheader("Who connects whom")
+
+    st.subheader("Who bridges", anchor=False)
     table = centrality(g)
-    bridges = table.loc[table["bridge"], "label"].tolist()
-    if bridges:
-        st.markdown("**Bridge organisations** — the only link between groups of co-leads: " + ", ".join(bridges))
+    bridges = table[table["bridge"]]
+    if len(bridges):
+        names = ", ".join(f"**{widgets.md(r.label)}** ({widgets.md(r.working_groups or 'no working group')})"
+                          for r in bridges.itertuples(index=False))
+        st.markdown(f"Bridge organisations, the only link between groups of co-leads: {names}")
     else:
         st.markdown("No single lead is the only link between groups of co-leads.")
-    st.dataframe(
-        table, hide_index=True, key="net_table",
-        column_config={
-            "node": st.column_config.TextColumn("Lead"),
-            "label": st.column_config.TextColumn("Short name"),
-            "org_type": "Type",
-            "records": st.column_config.NumberColumn("Records led"),
-            "partners": st.column_config.NumberColumn("Co-leads", help="Degree: distinct co-leads."),
-            "co_led_records": st.column_config.NumberColumn("Co-led links", help="Weighted degree."),
-            "betweenness": st.column_config.ProgressColumn(
-                "Betweenness", min_value=0.0, max_value=1.0, format="%.2f",
-                help="Share of shortest paths between other leads that pass through this one."),
-            "bridge": st.column_config.CheckboxColumn("Bridge", help="Removing it splits its group of co-leads."),
-        },
-    )
+
+    downloads = st.container(horizontal=True, key="net_downloads")
+    with downloads:
+        widgets.csv_button(edge_table(g), "Edge list (CSV)", "co-lead-edges.csv", "dl_edges")
+        widgets.bytes_button(lambda: graphml_bytes(g), "Graph (GraphML, for Gephi)", "co-lead-network.graphml",
+                             "application/graphml+xml", "dl_graphml")
+    hubs = hub_records(g)
+    if len(hubs):
+        st.caption(f"{len(hubs)} record(s) name more than 50 leads and are drawn as a hub (one node for the record) "
+                   "rather than linking every pair of leads.")
+
+    with st.expander("Centrality table", icon=":material/table:", key="net_table_open", on_change="rerun"):
+        if st.session_state.get("net_table_open"):
+            top = float(table["betweenness"].max() or 0.0)
+            st.dataframe(
+                table, hide_index=True, key="net_table",
+                column_config={
+                    "node": st.column_config.TextColumn("Lead", width="medium"),
+                    "label": st.column_config.TextColumn("Short name", width="small"),
+                    "org_type": st.column_config.TextColumn("Type", width="small"),
+                    "working_group": None,
+                    "betweenness_of_max": None,
+                    "working_groups": st.column_config.TextColumn("WG", width="small", help="Working groups of "
+                                                                  "the records it led."),
+                    "records": st.column_config.NumberColumn("Records", width="small", help="Records led."),
+                    "partners": st.column_config.NumberColumn("Co-leads", width="small",
+                                                              help="Degree: distinct co-leads."),
+                    "co_led_records": st.column_config.NumberColumn("Links", width="small",
+                                                                    help="Weighted degree: records co-led."),
+                    "betweenness": st.column_config.ProgressColumn(
+                        "Betweenness", min_value=0.0, max_value=top or 1.0, format="%.3f", width="small",
+                        help=f"Share of shortest paths between other leads that pass through this one; the bar "
+                        f"is scaled to the highest value shown ({top:.3f})."),
+                    "bridge": st.column_config.CheckboxColumn("Bridge", width="small",
+                                                              help="Removing it splits its group of co-leads."),
+                },
+            )
+
+
+if ui.require_records(view):
+    network(view)
 ui.footer(view)
