@@ -3,8 +3,8 @@
 Records are matched by content, not by ``session_id`` (which hashes the date): first by an exact
 ``match_key`` (normalised topic + leads + working group), then by a fuzzy score on topic, leads and working
 group (rapidfuzz). One record matches at most one other; candidates are taken greedily, best score first,
-with a deterministic tie-break (closest date, same section, same format, then position), so that
-``diff(a, b)`` and ``diff(b, a)`` pair the same records. Unmatched records are *added* or *dropped*.
+with a deterministic tie-break (closest date, same section, same format, then position); ``diff(a, b)``
+and ``diff(b, a)`` pair the same records. Unmatched records are *added* or *dropped*.
 
 Change kinds (:data:`KINDS`), each a row with before → after and the source lines on both sides:
 moved, scheduled, unscheduled, added, dropped, format (with event count), leads (who joined, who left),
@@ -13,7 +13,6 @@ topic, audience, purpose, documents.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -105,7 +104,6 @@ class Side:
     groups: list[str]
     dates: pd.Series
     open: np.ndarray  # undated or in the pipeline
-    fingerprint: str
 
 
 def prepare(schedule: Schedule) -> Side:
@@ -121,9 +119,7 @@ def prepare(schedule: Schedule) -> Side:
         keys = [f"{t}|{';'.join(ld)}|{g}" for t, ld, g in zip(topics, leads, groups, strict=True)]
     dates = pd.to_datetime(s["date"]).reset_index(drop=True)
     is_open = ((s["date_status"] != "dated") | (s["section"] == "pipeline") | dates.isna()).to_numpy()
-    digest = hashlib.blake2s("\n".join(f"{k}|{d}" for k, d in zip(keys, dates, strict=True)).encode()).hexdigest()
-    return Side(s, keys, topics, leads, lead_text, [affil.get(sid, "") for sid in sids], groups, dates, is_open,
-                 digest)
+    return Side(s, keys, topics, leads, lead_text, [affil.get(sid, "") for sid in sids], groups, dates, is_open)
 
 
 # ------------------------------------------------------------------------------------------------ matching
@@ -178,17 +174,17 @@ def _date_gap(a: pd.Timestamp, b: pd.Timestamp) -> int:
 def match(old: Side, new: Side, threshold: float = MATCH_THRESHOLD) -> list[tuple[int, int, float, str]]:
     """One-to-one pairs (old row, new row, score, "key" or "fuzzy"): exact keys first, then fuzzy, greedy.
 
-    Candidates are ranked by score, then closest date, same section, same format, then position (read in
-    the orientation fixed by the two sides' fingerprints, so swapping the sides gives the same pairs).
+    Candidates are ranked by score, then closest date, same section, same format, then position (old row,
+    new row). Every key but the last is symmetric, and greedy matching over equally ranked pairs in row order
+    gives the same pairs whichever side comes first, so swapping the sides pairs the same records (the
+    mirror-image property test checks this).
     """
-    flip = old.fingerprint > new.fingerprint
     o_sec, n_sec = old.frame["section"].tolist(), new.frame["section"].tolist()
     o_fmt, n_fmt = old.frame["format"].fillna("").tolist(), new.frame["format"].fillna("").tolist()
 
     def rank(i: int, j: int, score: float) -> tuple[float, int, bool, bool, int, int]:
-        first, second = (j, i) if flip else (i, j)
         return (-round(score, 6), _date_gap(old.dates[i], new.dates[j]), o_sec[i] != n_sec[j],
-                o_fmt[i] != n_fmt[j], first, second)
+                o_fmt[i] != n_fmt[j], i, j)
 
     pairs: list[tuple[int, int, float, str]] = []
     used_old: set[int] = set()
