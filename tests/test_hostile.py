@@ -42,6 +42,7 @@ HARD_STOP_SECONDS = 15.0
 PEAK_RSS_KIB = 1024 * 1024  # 1 GiB for the whole batch
 ADDRESS_SPACE_LIMIT = 8 * 1024**3  # a blow-up fails the batch instead of exhausting the machine
 BATCH_TIMEOUT_SECONDS = 1500
+REPORT = ROOT / "artifacts" / "hostile.txt"  # peak memory and the slowest inputs of the last run
 LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 
 HEADER = "Date | Topic | Working Group (WG) and Co-leads | Format, Audience and Purpose | Documents |"
@@ -595,6 +596,13 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, dict], in
             results[entry["name"]] = entry
     peak_file = folder / "peak.json"
     peak = json.loads(peak_file.read_text())["peak_rss_kib"] if peak_file.exists() else -1
+    slowest = sorted(results.values(), key=lambda r: -r["seconds"])[:10]
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(
+        f"{len(results)} inputs, peak RSS {peak / 1024:.0f} MiB; slowest:\n"
+        + "".join(f"  {r['seconds']:6.2f} s  {r['name']}\n" for r in slowest),
+        encoding="utf-8",
+    )
     if proc.returncode != 0 or peak < 0:
         pytest.fail(
             f"the batch ended with exit status {proc.returncode} after {len(results)} inputs:\n{proc.stderr[-3000:]}",
