@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -103,3 +104,108 @@ def test_module_entry_point_runs_in_a_fresh_interpreter(tmp_path: Path) -> None:
     assert bad.stdout == ""
     assert bad.stderr.strip().count("\n") == 0 and "Traceback" not in bad.stderr
     assert "does not exist" in bad.stderr
+
+
+# ------------------------------------------------------------------------------------ argument problems
+
+
+def _assert_exit_2_one_line(code: int, err: str) -> None:
+    assert code == 2
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ") and lines[0].endswith(".")
+    assert "Traceback" not in err
+
+
+def _existing_file(tmp: Path) -> Path:
+    return _file(tmp / "taken.txt", b"x")
+
+
+OUT_PROBLEMS = {
+    "an existing file": (lambda tmp: _existing_file(tmp), "not a folder"),
+    "a path under a file": (lambda tmp: _existing_file(tmp) / "out", "is a file"),
+    "a deeper path under a file": (lambda tmp: _existing_file(tmp) / "a" / "b", "is a file"),
+    "/dev/null": (lambda tmp: Path("/dev/null"), "not a folder"),
+}
+
+
+@pytest.mark.parametrize("command", [[], ["report"]], ids=["tables", "report"])
+@pytest.mark.parametrize(("make", "expected"), OUT_PROBLEMS.values(), ids=OUT_PROBLEMS.keys())
+def test_out_problems_are_one_sentence_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], make,
+                                                  expected: str, command: list[str]) -> None:
+    out = make(tmp_path)
+    code = main([*command, str(BUNDLED), "--out", str(out)])
+    captured = capsys.readouterr()
+    _assert_exit_2_one_line(code, captured.err)
+    assert expected in captured.err and str(out) in captured.err
+    assert captured.out == ""  # refused before anything was read or written
+
+
+def test_an_unwritable_out_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        # root writes anywhere: then a place no one can create in
+        target = Path("/proc/outreach-tables") if os.access(locked, os.W_OK) else locked / "out"
+        code = main([str(BUNDLED), "--out", str(target)])
+        _assert_exit_2_one_line(code, capsys.readouterr().err)
+    finally:
+        locked.chmod(0o700)
+
+
+@pytest.mark.parametrize("year", ["99999999999999999999", "1899", "2101", "-5", "twenty", "2020.5", ""])
+@pytest.mark.parametrize("command", [[], ["report"]], ids=["tables", "report"])
+def test_bad_years_are_one_sentence_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], year: str,
+                                               command: list[str]) -> None:
+    extra = ["--out", str(tmp_path / "r")] if command else []
+    code = main([*command, str(BUNDLED), f"--year={year}", *extra])
+    err = capsys.readouterr().err
+    _assert_exit_2_one_line(code, err)
+    assert "1900 to 2100" in err
+
+
+@pytest.mark.parametrize("argv", [[], ["--bogus", "x"], ["report"], ["report", "x"], ["a", "b"]],
+                         ids=["nothing", "unknown option", "report without path", "report without out", "two paths"])
+def test_usage_problems_are_one_sentence_and_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    _assert_exit_2_one_line(main(argv), capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_devices_are_one_sentence_and_exit_2(device: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main([device])
+    err = capsys.readouterr().err
+    _assert_exit_2_one_line(code, err)
+    assert "device" in err
+
+
+def test_a_fifo_and_a_directory_end_promptly_with_exit_2(tmp_path: Path) -> None:
+    fifo = tmp_path / "page.fifo"
+    os.mkfifo(fifo)
+    for path, expected in ((fifo, "named pipe"), (tmp_path, "folder")):
+        done = subprocess.run([sys.executable, "-m", "analysis", str(path)], capture_output=True, text=True,
+                              timeout=60, check=False)
+        assert done.returncode == 2 and done.stdout == ""
+        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+        assert expected in done.stderr
+
+
+@pytest.mark.parametrize("shape", ["html", "tsv", "csv", "markdown"])
+def test_every_input_shape_is_read_from_the_command_line(tmp_path: Path, shape: str,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from capture_shapes import SHAPES
+
+    path = _file(tmp_path / f"capture.{shape}", SHAPES[shape]())
+    assert main([str(path), "--year", "2020"]) == 0
+    out = capsys.readouterr().out
+    assert "17 records" in out and "dated: 10 (2020-05-07 to 2020-07-09)" in out
+
+
+def test_history_commands_are_dispatched(monkeypatch: pytest.MonkeyPatch) -> None:
+    import analysis.history_cli
+
+    seen: list[list[str]] = []
+    monkeypatch.setattr(analysis.history_cli, "main", lambda argv: seen.append(list(argv)) or 0)
+    assert main(["captures", "list"]) == 0
+    assert main(["diff", "1", "2"]) == 0
+    assert seen == [["captures", "list"], ["diff", "1", "2"]]

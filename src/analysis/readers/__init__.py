@@ -13,7 +13,6 @@ after this step is shared.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..reader import Classified
@@ -22,10 +21,6 @@ from .detect import Shape, detect
 
 KINDS = ("pipe", "markdown", "html", "tsv", "csv")
 """Values of :attr:`RawTable.kind` (and ``SourceMeta.source_kind``)."""
-
-_YEAR_RE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d|2100)(?!\d)")
-_YEAR_TEXT = 2000
-"""Only this many characters of the title and preamble are searched for a year."""
 
 
 @dataclass(frozen=True)
@@ -54,18 +49,4 @@ def read_table(text: str, info: SourceInfo, name: str, *, deadline: float | None
     return pipe.read(text, info, name, deadline=deadline)
 
 
-def page_year(title: str | None, preamble: list[str] | tuple[str, ...]) -> int | None:
-    """The first year (1800–2100) written in the page title or preamble, or None.
-
-    Examples:
-        >>> page_year("Online Series 2021 | UN Network on Migration", [])
-        2021
-        >>> page_year(None, ["All sessions are hosted by the UN Network"]) is None
-        True
-    """
-    text = " ".join([title or "", *preamble])[:_YEAR_TEXT]
-    m = _YEAR_RE.search(text)
-    return int(m.group(1)) if m else None
-
-
-__all__ = ["KINDS", "RawTable", "page_year", "read_table"]
+__all__ = ["KINDS", "RawTable", "read_table"]

@@ -72,7 +72,8 @@ def _own_rows(table: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
 
 
 def _own_cells(row: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
-    return row.xpath("./td | ./th")
+    """The row's ``<td>`` and ``<th>`` children."""
+    return [child for child in row if child.tag in ("td", "th")]
 
 
 def _schedule_table(doc: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
@@ -86,7 +87,10 @@ def _schedule_table(doc: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
 
 def _span(cell: lxml_html.HtmlElement, attribute: str, cap: int) -> int:
     """A colspan or rowspan as a number from 1 to ``cap`` (junk reads as 1)."""
-    value = (cell.get(attribute) or "1").strip()[:6]
+    value = cell.get(attribute)
+    if value is None:
+        return 1
+    value = value.strip()[:6]
     return min(max(int(value), 1), cap) if value.isdigit() else 1
 
 
