@@ -421,3 +421,147 @@ def test_cross_combines_codes_exactly_also_when_one_key_would_overflow() -> None
         codes, combos = _cross((a, size), (b, size), (c, size))
         assert [combos[k] for k in codes] == expected
         assert len(set(combos)) == len(combos) == len(set(expected))
+
+
+# ------------------------------------------------------------------------------ reading any page
+
+
+# page rows, year=, expected (meta.year, meta.year_origin, dates of the records)
+YEARS = [
+    ([row("1st March 2021", "A"), row("4 May", "B")], None, (2021, "page", ["2021-03-01", "2021-05-04"])),
+    ([row("2021-03-01", "A"), row("Thursday, 6 May", "B")], None, (2021, "page", ["2021-03-01", "2021-05-06"])),
+    ([row("1st March 2021", "A"), row("4 May", "B")], 2019, (2019, "argument", ["2021-03-01", "2019-05-04"])),
+    ([row("4 May", "B")], None, (2020, "assumed", ["2020-05-04"])),
+    ([row("4 May", "B")], 2022, (2022, "argument", ["2022-05-04"])),
+]
+
+
+@pytest.mark.parametrize(("rows", "year", "expected"), YEARS, ids=[f"{r[0][:14]}-{y}" for r, y, _ in YEARS])
+def test_default_year_comes_from_the_page(rows: list[str], year: int | None, expected: tuple) -> None:
+    sch = load_schedule(page(*rows).encode(), year=year)
+    want_year, origin, dates = expected
+    assert (sch.meta.year, sch.meta.year_origin) == (want_year, origin)
+    assert sch.sessions["date"].dt.strftime("%Y-%m-%d").tolist() == dates
+    assumed = sch.problems[sch.problems["message"].str.contains("no year written")]
+    assert len(assumed) == (origin == "assumed")
+    if origin == "assumed":
+        assert assumed["severity"].tolist() == ["info"]
+
+
+def test_year_in_the_preamble_is_the_default() -> None:
+    sch = load_schedule(page(row("4 May"), preamble="Online series 2021: all sessions are hosted …").encode())
+    assert (sch.meta.year, sch.meta.year_origin) == (2021, "page")
+    assert sch.sessions["date"].tolist() == [pd.Timestamp("2021-05-04")]
+
+
+def test_dates_of_several_years_are_a_warning() -> None:
+    sch = load_schedule(page(row("1 March 2021", "A"), row("2 March 2021", "B"), row("3 March 2022", "C"),
+                             row("4 May", "D")).encode())
+    assert sch.meta.year == 2021  # the year written most often
+    assert sch.sessions["date"].dt.year.tolist() == [2021, 2021, 2022, 2021]
+    (msg,) = sch.problems.loc[sch.problems["message"].str.contains("more than one year"), "message"]
+    assert "2021, 2022" in msg
+
+
+def test_bundled_page_keeps_the_year_of_source_yaml(s: Schedule) -> None:
+    assert (s.meta.year, s.meta.year_origin) == (2020, "source.yaml")
+    assert not s.problems["message"].str.contains("year").any()
+
+
+def test_unreadable_dates_are_not_tbd() -> None:
+    sch = load_schedule(page(row("Funday 1 June", "A"), row("1 May 0000", "B"), row("TBD", "C"),
+                             row("x" * 5000, "D")).encode())
+    assert sch.sessions["date_status"].tolist() == ["unreadable", "unreadable", "tbd", "unreadable"]
+    flagged = sch.problems.loc[sch.problems["field"] == "date", "session_id"].dropna().tolist()
+    ids = sch.sessions["session_id"].tolist()
+    assert flagged == [ids[0], ids[1], ids[3]]
+
+
+# leads cell, year=, expected working group, themes from it, the problem's words (None: no problem)
+WORKPLAN = [
+    ("WG2: IDC, UNICEF, UNHCR", 2020, "WG2", ("detention",), None),
+    ("WG2: IDC, UNICEF, UNHCR", 2021, "WG2", (), "not in the reference for 2021"),
+    ("WG1: IOM", 2020, "WG1", (), "WG1 is not a working group of the 2019–2020 workplan"),
+    ("WG9: IOM", 2021, "WG9", (), "not in the reference for 2021"),
+]
+
+
+@pytest.mark.parametrize(("leads", "year", "wg", "themes", "words"), WORKPLAN,
+                         ids=[f"{x[0][:4]}-{x[1]}" for x in WORKPLAN])
+def test_working_groups_belong_to_their_workplan(leads: str, year: int, wg: str, themes: tuple,
+                                                 words: str | None) -> None:
+    sch = load_schedule(page(row("4 May", "Topic", leads)).encode(), year=year)
+    rec = sch.sessions.iloc[0]
+    assert rec["working_group"] == wg
+    assert rec["themes"] == themes
+    wg_problems = sch.problems[sch.problems["field"] == "working_group"]
+    if words is None:
+        assert wg_problems.empty
+    else:
+        (msg,) = wg_problems["message"]
+        assert words in msg and wg_problems["session_id"].tolist() == [rec["session_id"]]
+
+
+def test_titled_people_on_a_page_are_two_people_and_no_organisations() -> None:
+    leads = ("IOM Director General and Coordinator of the Network António Vitorino, Special Rapporteur on "
+             "contemporary forms of racism, racial discrimination, xenophobia, and related intolerance Ms. E. "
+             "Tendayi Achiume")
+    sch = load_schedule(page(row("28 May 2020", "Future of Human Mobility", leads)).encode())
+    assert sch.leads[["name", "kind", "acronym", "unit"]].fillna("").values.tolist() == [
+        ["António Vitorino", "person", "IOM", ""],
+        ["E. Tendayi Achiume", "person", "OHCHR", "Special Procedures"],
+    ]
+    assert sch.leads["resolved"].all()
+    assert "Ms. E. Tendayi Achiume" in sch.leads["raw"].iloc[1]
+    assert sch.problems.empty
+    assert int(sch.sessions["n_leads"].iloc[0]) == 2
+
+
+def test_labels_are_unique_and_say_what_each_record_is(s: Schedule) -> None:
+    assert s.sessions["label"].is_unique
+    labels = s.sessions.set_index("source_line")["label"]
+    assert labels[4] == "7 May · Safe and Inclusive Access to Services"
+    assert labels[15] == "TBD · Alternatives to Detention"
+    assert labels[19] == "TBD · Civil Society Mapping Reports"
+    assert labels[20] == "TBD · CERAH + IHEID: published commentary"
+    assert labels[21] == "TBD · Zolberg Institute: format not stated"
+    assert labels[22] == "TBD · pipeline placeholder (line 22)"
+    assert not labels.str.contains("Undated").any()
+
+
+def test_repeated_labels_get_leads_then_the_line() -> None:
+    sch = load_schedule(page(row("7 May 2020", "Same", "WHO"), row("7 May 2020", "Same", "FAO"),
+                             row("7 May 2020", "Same", "FAO")).encode())
+    assert sch.sessions["label"].tolist() == [
+        "7 May · Same — WHO", "7 May · Same — FAO (line 4)", "7 May · Same — FAO (line 5)"]
+
+
+def test_event_counts_add_up_to_meetings(s: Schedule) -> None:
+    events = s.sessions.set_index("source_line")["event_count"]
+    assert events[20] == 0  # the published commentary is no event
+    assert events[22] == 0  # nor the bare placeholder
+    assert events[13] == 1  # "Listening Sessions" with no number: one, flagged
+    assert int(events.sum()) == 20  # 22 before publications and placeholders counted 0
+
+
+def test_match_key_ignores_the_date_and_is_stable() -> None:
+    older = load_schedule(page(row("19 May 2020", "Alternatives to detention", "WG2: IDC, UNICEF, UNHCR",
+                                   "Format: Listening Session")).encode())
+    newer = load_schedule(page(row("20 May 2020", "Alternatives to  Detention.", "WG2: IDC, UNHCR, UNICEF",
+                                   "Format: Listening Sessions (2)")).encode())
+    assert older.sessions["match_key"].tolist() == newer.sessions["match_key"].tolist()
+    assert older.sessions["match_key"].iloc[0] == (
+        "alternatives to detention|international detention coalition+unhcr+unicef|WG2")
+    assert older.sessions["session_id"].tolist() != newer.sessions["session_id"].tolist()
+
+
+def test_match_key_of_the_bundled_page(s: Schedule) -> None:
+    keys = s.sessions.set_index("source_line")["match_key"]
+    assert keys[20] == ("published commentary on covid 19 and the gcm|cerah geneva centre of humanitarian studies"
+                        "+geneva graduate institute|")
+    assert keys[[5, 8, 15]].nunique() == 1  # the three WG2 detention records share one: ties break by date
+    assert load_schedule().sessions["match_key"].tolist() == s.sessions["match_key"].tolist()
+
+
+def test_document_links_default_to_empty(s: Schedule) -> None:
+    assert s.sessions["document_links"].map(lambda v: v == ()).all()

@@ -19,6 +19,7 @@ import pandas as pd
 from .reference import Alias, Reference, norm_key
 
 TBD_WORDS = frozenset({"tbd", "tbc", "to be determined", "to be confirmed", "tba", "to be announced"})
+_TBD_MAX = 2 * max(map(len, TBD_WORDS))  # longer text is no marker, whatever dots surround it
 
 # (field, severity, message) without a line number.
 Issue = tuple[str, str, str]
@@ -26,7 +27,8 @@ Issue = tuple[str, str, str]
 
 def is_tbd(text: str) -> bool:
     """True when the text is a to-be-decided marker (TBD, TBC, TBA …), ignoring case and dots."""
-    return text.strip().strip(".").casefold() in TBD_WORDS
+    text = text.strip()
+    return len(text) <= _TBD_MAX and text.strip(".").casefold() in TBD_WORDS
 
 
 # ---------------------------------------------------------------------------------------------- dates
@@ -84,11 +86,9 @@ class DateField:
 def _date_text(raw: str) -> str | None:
     """The text the date patterns see: stripped, whitespace collapsed, a trailing full stop and a real
     weekday prefix ("Thursday, 28 May") removed. None when the cell is too long to be a date."""
-    if len(raw) > MAX_DATE_CHARS * 4:  # cheap guard before any copying: surely not a date
+    if len(raw) > MAX_DATE_CHARS and len(raw.strip()) > MAX_DATE_CHARS:
         return None
     text = " ".join(raw.split())
-    if len(text) > MAX_DATE_CHARS:
-        return None
     text = text.removesuffix(".").rstrip()
     m = _WEEKDAY_RE.match(text)
     if m:
@@ -204,10 +204,8 @@ def parse_date(raw: str, year: int) -> DateField:
 
 def written_year(raw: str) -> int | None:
     """The year written in a date cell ("1st March 2021" → 2021), or None when it gives none or is no date."""
-    if not raw or len(raw) > MAX_DATE_CHARS * 4 or not any(ch.isdigit() for ch in raw):
-        return None
-    text = _date_text(raw)
-    parts = _match_date(text) if text else None
+    text = _date_text(raw) if raw else None
+    parts = _match_date(text) if text and any(ch.isdigit() for ch in text) else None
     if parts is None:
         return None
     y = parts[3] if parts[3] is not None else parts[6]
@@ -542,6 +540,37 @@ NOT_EVENTS = frozenset({"published commentary", "publication"})
 """Formats that are not events: a record of one of these has ``event_count`` 0."""
 _INTERP_RE = re.compile(r"interpretation", re.IGNORECASE)
 _QUOTES = str.maketrans("", "", "‘’“”\"'")
+
+
+def split_purpose(raw: str) -> tuple[str, str | None] | None:
+    """Split a format cell into (the cell without its purpose, the purpose as :func:`parse_format_cell` reads it).
+
+    Purposes are nearly always distinct while the rest of the cell repeats, so the schedule parses the rest
+    once per distinct text. Returns (cell, None) when the cell has no "Purpose:" label, and None when it
+    cannot be split exactly (another label after the purpose, or letters whose lower case changes length):
+    then parse the whole cell. Uses only string methods and one anchored match: linear and fast.
+
+    Examples:
+        >>> split_purpose("Format: Webinar Purpose: To dialogue.")
+        ('Format: Webinar', 'To dialogue.')
+    """
+    text = raw.strip()
+    low = text.lower()
+    if len(low) != len(text):
+        return None
+    k = low.find("purpose")
+    while k >= 0:
+        m = _LABEL_RE.match(text, k)
+        if m is not None:
+            rest = low[m.end():]
+            if "format" in rest or "audience" in rest or "purpose" in rest:  # another label may follow
+                return None
+            purpose = text[m.end():].strip()
+            if is_tbd(purpose):
+                purpose = "TBD"
+            return text[:m.start()].rstrip(), purpose or None
+        k = low.find("purpose", k + 1)
+    return text, None
 
 
 def _labelled_parts(text: str) -> dict[str, str]:

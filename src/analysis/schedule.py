@@ -42,6 +42,7 @@ from .fields import (
     parse_date,
     parse_format_cell,
     parse_leads,
+    split_purpose,
     theme_matrix,
     themes_of,
     wg_theme_index,
@@ -213,10 +214,14 @@ def _pipeline_cells(cells: tuple[str, ...], ref: Reference) -> tuple[str, str | 
 
 
 def _factorize(values: Sequence[str | None]) -> tuple[np.ndarray, list[str | None]]:
-    """(codes, distinct values in order of first appearance): parse each distinct cell once."""
-    index: dict[str | None, int] = {}
-    codes = [index.setdefault(v, len(index)) for v in values]
-    return np.array(codes, dtype=np.intp), list(index)
+    """(codes, distinct values in order of first appearance): parse each distinct cell once.
+
+    Hashing runs in pandas (C), not in a Python loop; a missing value (None) is a value of its own.
+    """
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    codes, uniques = pd.factorize(array, use_na_sentinel=False)
+    return codes.astype(np.intp, copy=False), [None if u is None or u != u else u for u in uniques.tolist()]
 
 
 def _objects(values: Sequence[object]) -> np.ndarray:
@@ -240,6 +245,12 @@ def _coded(values: Sequence[Any], codes: np.ndarray, dtype: object) -> ArrayLike
         days = np.array([v or "NaT" for v in values], dtype="datetime64[D]")
         return days.astype("datetime64[ns]")[codes]
     return np.array(values, dtype=dtype)[codes]  # type: ignore[call-overload]
+
+
+def _coded_column(values: Sequence[str | None]) -> ArrayLike:
+    """A text column from values that mostly repeat (roles, sections): converted once per distinct value."""
+    codes, distinct = _factorize(values)
+    return _coded(distinct, codes, _STR)
 
 
 def _expand(codes: np.ndarray, groups: list[tuple[int, ...]]) -> tuple[np.ndarray, np.ndarray]:
@@ -344,7 +355,8 @@ class _Cells:
 class _Parsed:
     """Each distinct date, leads and format cell parsed once, and the codes that spread them over records.
 
-    ``dates[d_codes[i]]`` is record i's date field, and so on for leads and formats.
+    ``dates[d_codes[i]]`` is record i's date field, and so on for leads and formats; a format cell is
+    parsed without its purpose (which is nearly always distinct), kept apart in ``purposes[p_codes[i]]``.
     """
 
     d_codes: np.ndarray
@@ -354,6 +366,8 @@ class _Parsed:
     leads: list[LeadsField]
     f_codes: np.ndarray
     fmts: list[FormatField]
+    p_codes: np.ndarray
+    purposes: list[str | None]
 
 
 @dataclass(frozen=True)
@@ -426,11 +440,16 @@ def _parse_cells(cells: _Cells, year: int, ref: Reference) -> _Parsed:
     """Parse each distinct date, leads and format cell once."""
     d_codes, d_cells = _factorize(cells.date)
     l_codes, l_cells = _factorize(cells.leads)
-    f_codes, f_cells = _factorize(cells.fmt)
+    p_codes, full_cells = _factorize(cells.fmt)
+    splits = [split_purpose(c or "") for c in full_cells]
+    rest_codes, rest_cells = _factorize([c or "" if sp is None else sp[0] for c, sp in zip(full_cells, splits,
+                                                                                              strict=True)])
+    fmts = [parse_format_cell(c or "", ref) for c in rest_cells]
+    purposes = [fmts[rest_codes[k]].purpose if sp is None else sp[1] for k, sp in enumerate(splits)]
     return _Parsed(
         d_codes, d_cells, [parse_date(c or "", year) for c in d_cells],
         l_codes, [parse_leads(c or "", ref) for c in l_cells],
-        f_codes, [parse_format_cell(c or "", ref) for c in f_cells],
+        rest_codes[p_codes], fmts, p_codes, purposes,
     )
 
 
@@ -451,9 +470,9 @@ def _record_themes(cells: _Cells, parsed: _Parsed, year: int, ref: Reference) ->
     topic_text = [f"{t or ''} {p or ''}" if p else (t or "") for t, p in
                   zip(cells.topic, (pubs[c] for c in parsed.f_codes.tolist()), strict=True)]
     t_codes, t_values = _factorize(topic_text)
-    u_codes, u_values = _factorize([f.purpose or "" for f in parsed.fmts])
+    u_codes, u_values = _factorize([p or "" for p in parsed.purposes])
     hits = (theme_matrix(t_values, "topic", ref)[t_codes]
-            | theme_matrix(u_values, "purpose", ref)[u_codes[parsed.f_codes]])
+            | theme_matrix(u_values, "purpose", ref)[u_codes[parsed.p_codes]])
     known = _wg_known(parsed, year, ref)
     wg_theme = np.array([wg_theme_index(x.working_group, ref) if ok else -1
                          for x, ok in zip(parsed.leads, known.tolist(), strict=True)], dtype=np.intp)[parsed.l_codes]
@@ -461,8 +480,20 @@ def _record_themes(cells: _Cells, parsed: _Parsed, year: int, ref: Reference) ->
     hits[with_wg, wg_theme[with_wg]] = True
     if not n:
         return np.zeros(0, dtype=np.intp), []
-    rows, codes = np.unique(hits, axis=0, return_inverse=True)
-    return codes.reshape(-1), [themes_of(tuple(r), ref) for r in rows.tolist()]
+    codes, rows = _distinct_rows(hits)
+    return codes, [themes_of(tuple(r), ref) for r in rows.tolist()]
+
+
+def _distinct_rows(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct rows) of a 2-d bool array: rows packed into one integer each, then factorised."""
+    if flags.shape[1] <= 62:
+        packed = flags.astype(np.int64) @ (np.int64(1) << np.arange(flags.shape[1], dtype=np.int64))
+        codes, uniques = pd.factorize(packed)
+        first = np.zeros(len(uniques), dtype=np.intp)
+        first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the first record of each distinct row
+        return codes.astype(np.intp, copy=False), flags[first]
+    rows, codes = np.unique(flags, axis=0, return_inverse=True)
+    return codes.reshape(-1), rows
 
 
 def _when(d: DateField) -> str:
@@ -511,17 +542,27 @@ def _labels(cells: _Cells, parsed: _Parsed, source_line: np.ndarray, ref: Refere
     return labels
 
 
-def _match_keys(cells: _Cells, parsed: _Parsed) -> list[str]:
+_KEY_PUNCT = "[ \t\n\r\f\v   \\-‐‑‒–—_.,;:'’‘\"“”()]+"
+"""Spaces and punctuation that a match key writes as one space (as :data:`analysis.reference._PUNCT`, with
+whitespace spelled out so the pattern runs in pyarrow's kernel)."""
+
+
+def _normalised(texts: pd.Series) -> pd.Series:
+    """Text as a key, vectorised: Unicode NFC, lower case, punctuation and runs of spaces as one space,
+    a leading "the " dropped (as :func:`analysis.reference.norm_key`, with lower case for case folding)."""
+    out = texts.str.normalize("NFC").str.replace(_KEY_PUNCT, " ", regex=True).str.strip().str.lower()
+    return out.str.removeprefix("the ")
+
+
+def _match_keys(cells: _Cells, parsed: _Parsed) -> ArrayLike:
     """Per record: normalised topic (a publication title when the topic is TBD), sorted canonical leads and
     working group, joined by "|". No date, so a record keeps its key when it is rescheduled."""
     lead_keys = ["+".join(sorted({norm_key(lead.name) for lead in x.leads})) + f"|{x.working_group or ''}"
                  for x in parsed.leads]
-    pubs = [f.publication for f in parsed.fmts]
-    keys = []
-    for topic, lc, f in zip(cells.topic, parsed.l_codes.tolist(), parsed.f_codes.tolist(), strict=True):
-        what = topic if topic and topic != TBD else pubs[f] or topic or ""
-        keys.append(f"{norm_key(what)}|{lead_keys[lc]}")
-    return keys
+    topic = pd.Series(cells.topic, dtype=_STR)
+    publication = pd.Series(_coded([f.publication for f in parsed.fmts], parsed.f_codes, _STR))
+    what = topic.where(topic.notna() & (topic != TBD), publication.fillna(topic)).fillna("")
+    return (_normalised(what) + "|" + pd.Series(_coded(lead_keys, parsed.l_codes, _STR))).array
 
 
 def _sessions_frame(classified: Classified, cells: _Cells, parsed: _Parsed, themes: tuple[np.ndarray, list],
@@ -542,8 +583,8 @@ def _sessions_frame(classified: Classified, cells: _Cells, parsed: _Parsed, them
     return _frame({
         "session_id": ids,
         "label": _labels(cells, parsed, source_line, ref),
-        "section": classified.section,
-        "section_title": classified.section_title,
+        "section": _coded_column(classified.section),
+        "section_title": _coded_column(classified.section_title),
         "source_line": source_line,
         "source_lines": source_lines.array,
         "date": _coded([d.date for d in dates], d_codes, "datetime64[ns]"),
@@ -561,12 +602,12 @@ def _sessions_frame(classified: Classified, cells: _Cells, parsed: _Parsed, them
         "event_count": events,
         "audience_raw": _coded([f.audience_raw for f in fmts], f_codes, _STR),
         "audiences": _coded([tuple(a.name for a in f.audiences) for f in fmts], f_codes, "object"),
-        "purpose": _coded([f.purpose for f in fmts], f_codes, _STR),
+        "purpose": _coded(parsed.purposes, parsed.p_codes, _STR),
         "languages": _coded([f.languages for f in fmts], f_codes, "object"),
         "interpretation": _coded([f.interpretation for f in fmts], f_codes, "bool"),
         "platform": _coded([f.platform for f in fmts], f_codes, _STR),
         "publication": _coded([f.publication for f in fmts], f_codes, _STR),
-        "documents": cells.documents,
+        "documents": _coded_column(cells.documents),
         "themes": _coded([t[0] for t in t_pairs], t_codes, "object"),
         "gcm_objectives": _coded([t[1] for t in t_pairs], t_codes, "object"),
         "placeholder": placeholder,
@@ -618,7 +659,7 @@ def _lines_frame(classified: Classified, lines: list[str], session_ids: ArrayLik
     owner = np.where(np.isnan(owner), -1, owner).astype(np.intp)
     return _frame({
         "line_no": np.arange(1, len(lines) + 1, dtype=np.int64),
-        "role": classified.roles,
+        "role": _coded_column(classified.roles),
         "session_id": session_ids.take(owner, allow_fill=True),
         "text": lines,
     }, LINE_DTYPES)
