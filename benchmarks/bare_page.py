@@ -1,8 +1,9 @@
-"""The baseline for bench_pages.py: a bare Streamlit page holding one Plotly chart and one selectbox.
+"""The one-chart baseline of bench_pages.py: a bare Streamlit page holding one Plotly chart and one multiselect.
 
 Run with ``streamlit run benchmarks/bare_page.py``. The figure is the same kind and size as the dashboard's
-bar charts (horizontal bars, 480 px high, full width in the wide layout); choosing a format in the selectbox
-reruns the script and redraws the chart with that format only, as the dashboard's Format filter does.
+bar charts (horizontal bars, 480 px high, full width in the wide layout). The multiselect has the dashboard's
+Format filter's key, label and options, and is changed the same way (pick "webinar", close the list): the
+script reruns and redraws the chart with the chosen formats only.
 """
 
 import plotly.graph_objects as go
@@ -16,11 +17,10 @@ COUNTS = {
     "TBD": 1,
     "published commentary": 1,
 }
-ALL = "All formats"
 
 st.set_page_config(page_title="Bare page", layout="wide")
-choice = st.selectbox("Format", [ALL, *COUNTS], key="bare_format")
-shown = COUNTS if choice == ALL else {choice: COUNTS[choice]}
+chosen = st.sidebar.multiselect("Format", list(COUNTS), key="f_formats", placeholder="All formats")
+shown = {k: v for k, v in COUNTS.items() if k in chosen} if chosen else COUNTS
 fig = go.Figure(
     go.Bar(
         x=list(shown.values()),
@@ -33,7 +33,7 @@ fig = go.Figure(
 )
 fig.update_layout(
     height=480,
-    title=dict(text="By format (records)", subtitle=dict(text=choice)),
+    title=dict(text="By format (records)", subtitle=dict(text=", ".join(chosen) or "All formats")),
     margin=dict(t=96, b=112, l=16, r=16),
     yaxis=dict(autorange="reversed", automargin=True),
     xaxis=dict(title="records"),

@@ -1,0 +1,40 @@
+"""The same-content floor of bench_pages.py: every dashboard page drawn again from its saved scene.
+
+Run with ``BENCH_SCENES=<folder> streamlit run benchmarks/floor_app.py`` after ``scenes.capture`` has saved the
+scenes. Each page has the dashboard's URL path, its sidebar widgets (same keys, labels, options and defaults)
+and its main area (the same Plotly figures, drawn with ``st.plotly_chart`` from the page's own figure JSON;
+the same text, metrics and tables). Choosing "webinar" in the sidebar's Format multiselect draws the page as
+the dashboard draws it with that filter. No data is read or computed here: the script only loads the saved
+JSON and draws it.
+"""
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import streamlit as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # a script: find scenes.py beside it
+from scenes import FILTER_KEY, FILTER_VALUE, PAGES, replay, scenes_dir
+
+st.set_page_config(page_title="Floor", layout="wide", initial_sidebar_state="expanded")
+
+
+def _page(name: str) -> Callable[[], None]:
+    def draw() -> None:
+        scene = json.loads((scenes_dir() / f"{name}.json").read_text(encoding="utf-8"))
+        state = "webinar" if st.session_state.get(FILTER_KEY) == [FILTER_VALUE] else "all"
+        replay(st.sidebar, scene["states"][state]["sidebar"])
+        replay(st._main, scene["states"][state]["main"])
+
+    draw.__name__ = f"floor_{name}"
+    return draw
+
+
+pages = [
+    st.Page(_page(name), title=name.capitalize(), url_path=path.strip("/") or name, default=path == "/")
+    for name, _file, path in PAGES
+    if (scenes_dir() / f"{name}.json").exists()
+]
+st.navigation(pages).run()
