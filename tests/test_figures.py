@@ -256,16 +256,37 @@ def test_organisation_bars_use_acronyms_and_expand_them_on_hover(s: Schedule, ct
     assert "International Detention Coalition" in bar.hovertext[2]
 
 
-def test_heatmap_marks_zero_cells_as_gaps(s: Schedule, ctx: ChartContext) -> None:
+def test_heatmap_marks_empty_cells_with_a_dash_and_writes_every_count(s: Schedule, ctx: ChartContext) -> None:
     grid = trim_matrix(format_audience_matrix(s), s)
     heat = heatmap_figure(grid, ctx).data[0]
     assert heat.type == "heatmap"
     for grid_row, text_row, z_row in zip(grid.to_numpy(), heat.text, heat.z, strict=True):
         for value, text, z in zip(grid_row, text_row, z_row, strict=True):
-            assert text == ("gap" if value == 0 else str(value))
+            assert text == ("–" if value == 0 else str(value))
             assert z == (None if value == 0 else value)
-    assert sum(t == "gap" for row in heat.text for t in row) == 14
-    assert "14 of 24" in heatmap_figure(grid, ctx).layout.meta["alt"]
+    assert not any("gap" in t for row in heat.text for t in row)
+    # An empty cell is white (no fill: the plot background), a count of 1 the lowest, clearly tinted colour.
+    assert heatmap_figure(grid, ctx).layout.plot_bgcolor == "#FFFFFF"
+    assert heat.zmin == 1 and heat.colorscale[0][1] != "#FFFFFF"
+    assert "8 of 18" in heatmap_figure(grid, ctx).layout.meta["alt"]
+
+
+def test_heatmap_columns_match_the_audience_bars(s: Schedule, ctx: ChartContext) -> None:
+    for measure in ("records", "events"):
+        heat = heatmap_figure(trim_matrix(format_audience_matrix(s, measure)), ctx, measure).data[0]
+        bars = breakdown_figure(s, "audience", ctx, measure).data[0]
+        shown = [x.replace("<br>", " ") for x in heat.x]
+        assert shown == [y for y in bars.y if y in shown] == list(bars.y)
+        assert list(bars.y)[-2:] == ["Not stated", "TBD"]
+        assert "published commentary" not in heat.y
+
+
+def test_heatmap_of_a_filtered_view_has_no_empty_rows_or_columns(s: Schedule, ctx: ChartContext) -> None:
+    view = apply_filters(s, Filters(formats=("webinar",)))
+    heat = heatmap_figure(trim_matrix(format_audience_matrix(view), s), ctx).data[0]
+    assert list(heat.y) == ["webinar"]
+    for j in range(len(heat.x)):
+        assert any(row[j] is not None for row in heat.z)
 
 
 # ------------------------------------------------------------------------------ network

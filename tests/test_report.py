@@ -6,11 +6,12 @@ import re
 import struct
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis import Schedule, load_schedule
 from analysis.__main__ import main
-from analysis.figures import ChartContext
+from analysis.figures import EXPORT_PRESETS, ChartContext, _slug
 from analysis.filters import Filters, apply_filters, describe_filters
 from analysis.report import metric_items, open_gaps, report_figures, report_html
 
@@ -67,8 +68,10 @@ def test_html_report_escapes_source_text() -> None:
 
 def test_open_gaps_lists_the_least_complete_records_first(s: Schedule) -> None:
     gaps = open_gaps(s)
-    assert list(gaps.columns) == ["Record", "What is missing", "Line"]
-    assert gaps.iloc[0]["Line"] == 22  # the bare "TBD |" pipeline row lacks everything
+    assert list(gaps.columns) == ["Record", "Leads", "What is missing", "Line"]
+    assert gaps.iloc[0]["Line"] == "22"  # the bare "TBD |" pipeline row lacks everything
+    assert gaps["Record"].is_unique
+    assert not {"nan", "None", "NaT"} & set(gaps.to_numpy().ravel())
     assert len(gaps) <= 12
 
 
@@ -91,11 +94,30 @@ def test_cli_report_bad_input_is_one_line_and_exit_2(tmp_path: Path, capsys: pyt
 
 
 @pytest.mark.browser
-def test_cli_report_png_images_are_twice_the_size(tmp_path: Path) -> None:
+def test_cli_report_png_images_use_the_export_presets(tmp_path: Path) -> None:
     if not Path("/usr/bin/chromium").exists():
         pytest.skip("Chromium not found at /usr/bin/chromium: PNG export needs it")
     assert main(["report", "data/raw/online_series_2020.txt", "--out", str(tmp_path), "--png"]) == 0
     for name in ("timeline", "matrix", "network"):
-        width, height = _png_size(tmp_path / f"{name}.png")
-        assert width == 2400  # written 1200 px wide at scale 2
-        assert height > 600
+        for preset, (w, h, scale) in EXPORT_PRESETS.items():
+            # Sized for the document, not for any window: e.g. A4 landscape full width at 300 dpi.
+            assert _png_size(tmp_path / f"{name}-{_slug(preset)}.png") == (round(w * scale), round(h * scale))
+
+
+class _Changes:
+    def __init__(self) -> None:
+        self.frame = pd.DataFrame({
+            "kind": ["moved", "added", "removed"], "label": ["20 May · Alternatives to detention", "<b>x</b>", None],
+            "before": ["19 May", None, "Old"], "after": ["20 May", "New", float("nan")]})
+        self.summary = "3 changes since 12 May 2020: 1 moved, 1 added, 1 removed."
+
+
+def test_report_shows_changes_since_an_earlier_capture(s: Schedule) -> None:
+    plain = report_html(s, s, ctx_for(s, Filters()))
+    assert "Changes since" not in plain
+    html = report_html(s, s, ctx_for(s, Filters()), changes=_Changes())
+    assert "Changes since the earlier capture" in html
+    assert "3 changes since 12 May 2020" in html and "19 May" in html
+    assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
+    block = html[html.index("Changes since"):html.index("</section>", html.index("Changes since"))]
+    assert "nan" not in block and "None" not in block

@@ -9,8 +9,10 @@ colour-blind-safe palette are used throughout.
 from __future__ import annotations
 
 import html
+import math
 import re
 import textwrap
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -19,11 +21,87 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .aggregate import PRESENT, TBD_STATE, UNDATED, count_by, weekly_counts
-from .network import PERSON_TYPE
+from .aggregate import (
+    HELD,
+    LAST_VALUES,
+    NOT_APPLICABLE,
+    NOT_STATED,
+    PLANNED,
+    PRESENT,
+    TBD_STATE,
+    UNDATED,
+    UNREADABLE,
+    count_by,
+    lead_organisation,
+    timing,
+    weekly_counts,
+)
+from .network import HUB_TYPE, NO_WG, PERSON_TYPE, SEVERAL_WGS, data_scale, place_labels
 from .schedule import Schedule
 
+# ------------------------------------------------------------------------------------------------ colours
+
+TEXT_CONTRAST = 4.5
+"""WCAG AA minimum contrast on white for text."""
+MARK_CONTRAST = 3.0
+"""WCAG AA minimum contrast on white for graphical objects (markers, lines, bar outlines)."""
+
+
+def _channel(c: int) -> float:
+    v = c / 255
+    return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    text = colour.strip().lstrip("#")
+    if len(text) == 3:
+        text = "".join(ch * 2 for ch in text)
+    return int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16)
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG relative luminance of a "#RRGGBB" (or "#RGB") colour."""
+    r, g, b = (_channel(c) for c in _rgb(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(foreground: str, background: str = "#FFFFFF") -> float:
+    """WCAG contrast ratio (1–21) between two "#RRGGBB" colours.
+
+    Examples:
+        >>> round(contrast_ratio("#000000"), 1), round(contrast_ratio("#BBBBBB"), 2)
+        (21.0, 1.92)
+    """
+    a, b = sorted((relative_luminance(foreground), relative_luminance(background)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def darken(colour: str, minimum: float, background: str = "#FFFFFF") -> str:
+    """``colour`` darkened (same hue, scaled towards black) just enough to reach ``minimum`` contrast on
+    ``background``; returned unchanged when it already does."""
+    r, g, b = _rgb(colour)
+    factor = 1.0
+    out = f"#{r:02X}{g:02X}{b:02X}"
+    while contrast_ratio(out, background) < minimum and factor > 0:
+        factor -= 0.01
+        out = f"#{round(r * factor):02X}{round(g * factor):02X}{round(b * factor):02X}"
+    return out
+
+
+def mark_colour(colour: str) -> str:
+    """The colour to use for a small mark (marker, line, outline): ≥ 3:1 on white."""
+    return darken(colour, MARK_CONTRAST)
+
+
+def text_colour(colour: str) -> str:
+    """The colour to use for text: ≥ 4.5:1 on white."""
+    return darken(colour, TEXT_CONTRAST)
+
+
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000", "#999999")
+"""The Okabe–Ito palette: used for fills (bars, cells). Small marks use :func:`mark_colour` of it."""
+INK, MUTED = "#1A1A1A", "#4A5560"
+"""Body text (17:1 on white) and secondary text such as subtitles and source lines (7.6:1)."""
 FORMAT_COLOURS: Mapping[str, str] = {
     "listening session": "#0072B2",
     "webinar": "#E69F00",
@@ -35,6 +113,9 @@ FORMAT_COLOURS: Mapping[str, str] = {
     "TBD": "#999999",
     "Not stated": "#BBBBBB",
 }
+"""Fill colour per format (bars). Markers use :data:`FORMAT_MARK_COLOURS`."""
+FORMAT_MARK_COLOURS: Mapping[str, str] = {**{k: mark_colour(v) for k, v in FORMAT_COLOURS.items()},
+                                          "TBD": "#4D4D4D", "Not stated": "#8C8C8C"}
 ORG_TYPE_COLOURS: Mapping[str, str] = {
     "UN system": "#0072B2",
     "Inter-agency": "#009E73",
@@ -42,26 +123,40 @@ ORG_TYPE_COLOURS: Mapping[str, str] = {
     "Research and academic": "#CC79A7",
     PERSON_TYPE: "#F0E442",
     "Unknown": "#999999",
+    HUB_TYPE: "#000000",
 }
-STATE_COLOURS = {PRESENT: "#009E73", TBD_STATE: "#E69F00", "missing": "#D55E00"}
-SEQUENTIAL = [[0.0, "#EAF2FA"], [0.5, "#56B4E9"], [1.0, "#0B3C68"]]
+"""Fill colour per organisation type (bars). Network nodes use :func:`mark_colour` of it."""
+WG_COLOURS: Mapping[str, str] = {
+    "WG1": "#56B4E9", "WG2": "#0072B2", "WG3": "#D55E00", "WG4": "#009E73", "WG5": "#CC79A7", "WG6": "#E69F00",
+    SEVERAL_WGS: "#000000", NO_WG: "#999999",
+}
+"""Fill colour per working group; markers use :func:`mark_colour` of it."""
+STATE_COLOURS = {PRESENT: "#009E73", TBD_STATE: "#E69F00", "missing": "#D55E00", UNREADABLE: "#CC79A7",
+                 NOT_APPLICABLE: "#FFFFFF"}
+SEQUENTIAL = [[0.0, "#D4E6F5"], [1.0, "#4F9BD9"]]
+"""Heatmap scale: from a clearly tinted light blue (a count of 1, never mistaken for an empty white cell)
+to a mid blue on which dark text still has ≥ 4.5:1 contrast."""
 FONT = "Source Sans Pro, Segoe UI, Helvetica, Arial, sans-serif"
+BODY_SIZE, TITLE_SIZE, SOURCE_SIZE = 14, 20, 11
 
 TEMPLATE = go.layout.Template(
     layout=go.Layout(
-        font=dict(family=FONT, size=14, color="#1A1A1A"),
-        title=dict(font=dict(size=20), x=0.0, xanchor="left", xref="container", pad=dict(l=12)),
-        colorway=list(OKABE_ITO),
+        font=dict(family=FONT, size=BODY_SIZE, color=INK),
+        title=dict(font=dict(size=TITLE_SIZE, color=INK), x=0.0, xanchor="left", xref="container", y=1.0,
+                   yref="container", yanchor="top", pad=dict(l=12, t=12)),
+        colorway=[mark_colour(c) for c in OKABE_ITO],
         paper_bgcolor="#FFFFFF",
         plot_bgcolor="#FFFFFF",
-        hoverlabel=dict(font=dict(family=FONT, size=13), bgcolor="#FFFFFF", align="left"),
-        legend=dict(font=dict(size=13), title=dict(font=dict(size=13))),
+        hoverlabel=dict(font=dict(family=FONT, size=13, color=INK), bgcolor="#FFFFFF", align="left"),
+        legend=dict(font=dict(size=13, color=INK), title=dict(font=dict(size=13, color=INK))),
         xaxis=dict(gridcolor="#E3E7EB", linecolor="#8A939B", ticks="outside", automargin=True,
-                   title=dict(font=dict(size=14))),
-        yaxis=dict(gridcolor="#E3E7EB", linecolor="#8A939B", automargin=True, title=dict(font=dict(size=14))),
+                   tickfont=dict(color=INK), title=dict(font=dict(size=14, color=INK))),
+        yaxis=dict(gridcolor="#E3E7EB", linecolor="#8A939B", automargin=True, tickfont=dict(color=INK),
+                   title=dict(font=dict(size=14, color=INK))),
     )
 )
 SOURCE_SHIFT = 72  # px from the bottom of the plot area to the source line: clears tick labels and axis title
+HEADER_PX = 84  # px from the top of the figure to below the subtitle: where a legend may start
 
 
 @dataclass(frozen=True)
@@ -78,8 +173,19 @@ def _slug(text: str) -> str:
 
 
 def esc(text: object) -> str:
-    """Escape text for Plotly's HTML-like labels so source text (e.g. ``<script>``) shows literally."""
+    """Escape text for Plotly's HTML-like labels so source text (e.g. ``<script>``) shows literally.
+
+    None, NaN, NA and NaT become "" (never the words "nan" or "None").
+    """
+    if text is None or text is pd.NA or text is pd.NaT or (isinstance(text, float) and math.isnan(text)):
+        return ""
     return html.escape(str(text), quote=False)
+
+
+def _or(value: object, default: str) -> str:
+    """Escaped ``value``, or ``default`` when it is missing or blank."""
+    text = esc(value).strip()
+    return text or default
 
 
 def wrap_source(source: str, width: int = 48) -> str:
@@ -88,21 +194,33 @@ def wrap_source(source: str, width: int = 48) -> str:
 
 
 def finish(fig: go.Figure, title: str, ctx: ChartContext, alt: str, height: int | None = None) -> go.Figure:
-    """Apply the template, title, filter subtitle, source line, alt text and file name to ``fig``."""
-    top = 96
+    """Apply the template, title, filter subtitle, source line, alt text and file name to ``fig``.
+
+    The title and subtitle sit at the top of the figure (container coordinates), the source line under
+    the plot area (annotation ``name`` "source").
+    """
     fig.update_layout(
         template=TEMPLATE,
-        title=dict(text=esc(title), subtitle=dict(text=esc(ctx.filters), font=dict(size=14, color="#4A5560"))),
-        margin=dict(t=top, b=SOURCE_SHIFT + 52, l=16, r=16),
+        title=dict(text=esc(title), subtitle=dict(text=esc(ctx.filters), font=dict(size=BODY_SIZE, color=MUTED))),
+        margin=dict(t=HEADER_PX + 12, b=SOURCE_SHIFT + 52, l=16, r=16),
         meta={"alt": alt, "filename": f"{_slug(ctx.page)}-{_slug(title)}", "title": title, "filters": ctx.filters},
     )
     if height:
         fig.update_layout(height=height)
     fig.add_annotation(
         text=wrap_source(ctx.source), showarrow=False, xref="paper", yref="paper", x=1, y=0, xanchor="right",
-        yanchor="top", yshift=-SOURCE_SHIFT, font=dict(size=11, color="#4A5560"), align="right", name="source",
+        yanchor="top", yshift=-SOURCE_SHIFT, font=dict(size=SOURCE_SIZE, color=MUTED), align="right", name="source",
     )
     return fig
+
+
+def legend_on_top(fig: go.Figure, title: str, height: int) -> None:
+    """A horizontal legend under the subtitle and above the plot area (container coordinates), so it never
+    covers data at any width: when it wraps onto more rows it pushes the plot down, not over the title."""
+    fig.update_layout(legend=dict(
+        title=dict(text=title, side="top left"), orientation="h", xref="paper", x=0, xanchor="left",
+        yref="container", y=1 - HEADER_PX / height, yanchor="top", bgcolor="rgba(255,255,255,0)",
+    ))
 
 
 def wrap_label(label: str, width: int = 12) -> str:
@@ -115,20 +233,139 @@ def empty_figure(title: str, ctx: ChartContext, message: str = "No records match
     """A figure that says there is nothing to show, with no empty axes."""
     fig = go.Figure()
     fig.add_annotation(text=esc(message), showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5,
-                       font=dict(size=16, color="#4A5560"))
+                       font=dict(size=16, color=MUTED))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return finish(fig, title, ctx, f"{title}: {message}", height=320)
 
 
+MODEBAR_BUTTONS = ["toImage", "resetScale2d"]
+"""The only modebar buttons shown: download a PNG and reset the view."""
+
+
 def png_config(fig: go.Figure) -> dict[str, object]:
-    """Plotly config for ``st.plotly_chart``: 2× PNG download named after the page and chart."""
+    """Plotly config for ``st.plotly_chart``: 2× PNG download named after the page and chart, and only
+    the :data:`MODEBAR_BUTTONS` (download and reset) in the modebar."""
     meta = fig.layout.meta or {}
     return {
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "scale": 2, "filename": meta.get("filename", "chart")},
-        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        "modeBarButtons": [list(MODEBAR_BUTTONS)],
     }
+
+
+# ------------------------------------------------------------------------------------------------ exports
+
+CM_PER_INCH = 2.54
+CSS_DPI = 96
+"""Layout pixels per inch: a preset's layout is drawn at this density, then scaled to its output DPI."""
+MIN_BODY_PT, MIN_SOURCE_PT, MIN_TITLE_PT = 9.0, 7.0, 11.0
+
+
+@dataclass(frozen=True)
+class ExportPreset:
+    """A physical size for a chart image: width and height in cm, and the output resolution (DPI)."""
+
+    width_cm: float
+    height_cm: float
+    dpi: int
+
+    @property
+    def width_px(self) -> int:
+        """Layout width in CSS pixels (96 per inch)."""
+        return round(self.width_cm / CM_PER_INCH * CSS_DPI)
+
+    @property
+    def height_px(self) -> int:
+        """Layout height in CSS pixels (96 per inch)."""
+        return round(self.height_cm / CM_PER_INCH * CSS_DPI)
+
+    @property
+    def scale(self) -> float:
+        """Factor from layout pixels to image pixels (DPI / 96)."""
+        return self.dpi / CSS_DPI
+
+    @property
+    def pt_per_px(self) -> float:
+        """Printed points per layout pixel at the preset's physical size (0.75 at 96 px per inch)."""
+        return self.width_cm / CM_PER_INCH * 72 / self.width_px
+
+    def min_px(self, points: float) -> int:
+        """The smallest whole layout-pixel font size that prints at ``points`` or more."""
+        return math.ceil(points / self.pt_per_px - 1e-9)
+
+    @property
+    def image_size(self) -> tuple[int, int]:
+        """(width, height) of the PNG in pixels."""
+        return round(self.width_px * self.scale), round(self.height_px * self.scale)
+
+
+PRESETS: Mapping[str, ExportPreset] = {
+    "A4 column (16 cm)": ExportPreset(16.0, 12.0, 288),
+    "A4 landscape full width": ExportPreset(27.7, 15.0, 288),
+    "16:9 slide": ExportPreset(33.867, 19.05, 144),
+}
+"""The document sizes charts are exported at: an A4 text column, the full width of an A4 landscape page
+(27.7 cm inside 1 cm margins) and a 16:9 slide (PowerPoint's 33.867 × 19.05 cm). Print sizes use 288 dpi
+(3 image pixels per layout pixel, so the PNG's size is a whole number of pixels), the slide 144 dpi (1920 × 1080)."""
+EXPORT_PRESETS: Mapping[str, tuple[int, int, float]] = {
+    name: (p.width_px, p.height_px, p.scale) for name, p in PRESETS.items()}
+"""name → (layout width px, layout height px, scale): the PNG is (width × scale) × (height × scale) pixels.
+At these sizes body text is ≥ 9 pt, the source line ≥ 7 pt and the title ≥ 11 pt (:func:`sized_for`)."""
+
+
+def _raise_font(font: object, minimum: int) -> None:
+    size = getattr(font, "size", None)
+    if size is None or size < minimum:
+        font.size = minimum  # type: ignore[attr-defined]
+
+
+def sized_for(fig: go.Figure, preset: str) -> go.Figure:
+    """A copy of ``fig`` laid out at a document size from :data:`EXPORT_PRESETS`, independent of any window.
+
+    Width and height are fixed to the preset; every font is raised, where smaller, so that at the
+    preset's physical size body text (ticks, legend, labels, hovers) prints at ≥ 9 pt, the source
+    line at ≥ 7 pt and the title at ≥ 11 pt. ``layout.meta["preset"]`` names the preset. Does not
+    mutate ``fig``. Raises KeyError for an unknown preset name.
+    """
+    p = PRESETS[preset]
+    out = go.Figure(fig)
+    body, source, title = p.min_px(MIN_BODY_PT), p.min_px(MIN_SOURCE_PT), p.min_px(MIN_TITLE_PT)
+    lay = out.layout
+    meta = dict(lay.meta or {})
+    meta["preset"] = preset
+    out.update_layout(width=p.width_px, height=p.height_px, meta=meta, autosize=False)
+    _raise_font(lay.font, body)
+    _raise_font(lay.title.font, title)
+    _raise_font(lay.title.subtitle.font, body)
+    _raise_font(lay.legend.font, body)
+    _raise_font(lay.legend.title.font, body)
+    _raise_font(lay.hoverlabel.font, body)
+    for axis in [*out.select_xaxes(), *out.select_yaxes()]:
+        _raise_font(axis.tickfont, body)
+        _raise_font(axis.title.font, body)
+    for ann in lay.annotations:
+        _raise_font(ann.font, source if ann.name == "source" else body)
+    for trace in out.data:
+        if getattr(trace, "textfont", None) is not None and "text" in trace:
+            _raise_font(trace.textfont, body)
+        colorbar = getattr(getattr(trace, "marker", None), "colorbar", None) or getattr(trace, "colorbar", None)
+        if colorbar is not None:
+            _raise_font(colorbar.tickfont, body)
+    if lay.legend.yref == "container" and lay.legend.y is not None:
+        out.update_layout(legend_y=1 - HEADER_PX / p.height_px)
+    return out
+
+
+def to_png(fig: go.Figure, preset: str) -> bytes:
+    """PNG bytes of :func:`sized_for` ``(fig, preset)`` at the preset's resolution, through kaleido (which
+    finds the system Chromium). Start ``kaleido.start_sync_server()`` around many calls to reuse one
+    browser. Raises KeyError for an unknown preset."""
+    p = PRESETS[preset]
+    sized = sized_for(fig, preset)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The kopts argument is ignored")
+        return sized.to_image(format="png", width=p.width_px, height=p.height_px, scale=p.scale)
 
 
 # ------------------------------------------------------------------------------------------------ timeline
@@ -145,12 +382,15 @@ def lead_summary(schedule: Schedule, expand: bool = False) -> dict[str, str]:
     acr = _acronyms(schedule)
     out: dict[str, list[str]] = {}
     for r in schedule.leads.itertuples(index=False):
-        short = acr.get(r.name, r.name)
-        if expand and short != r.name:
-            short = f"{r.name} ({short})"
+        name = r.name if isinstance(r.name, str) else (r.raw if isinstance(r.raw, str) else "")
+        if not name:
+            continue
+        short = acr.get(name, name)
+        if expand and short != name:
+            short = f"{name} ({short})"
         if r.kind == "person":
-            org = r.affiliation or ""
-            short = f"{r.name} ({acr.get(org, org)})" if org else r.name
+            org = r.affiliation if isinstance(r.affiliation, str) else ""
+            short = f"{name} ({acr.get(org, org)})" if org else name
         out.setdefault(r.session_id, []).append(short)
     return {k: ", ".join(v) for k, v in out.items()}
 
@@ -167,7 +407,8 @@ def lanes(schedule: Schedule, by: str = "group") -> pd.Series:
     if by != "group":
         raise ValueError(f"lane must be 'group' or 'theme', not {by!r}")
     acr = _acronyms(schedule)
-    orgs = schedule.leads.dropna(subset=["organisation"]).groupby("session_id", sort=False)["organisation"].agg(
+    leads = schedule.leads.assign(organisation=lead_organisation(schedule.leads)).dropna(subset=["organisation"])
+    orgs = leads.groupby("session_id", sort=False)["organisation"].agg(
         lambda xs: list(dict.fromkeys(acr.get(x, x) for x in xs)))
     wgs = schedule.reference.working_groups
 
@@ -187,19 +428,27 @@ def lanes(schedule: Schedule, by: str = "group") -> pd.Series:
 
 
 def _hover(schedule: Schedule) -> pd.Series:
+    """One hover text per record (indexed like ``sessions``); empty fields read "not stated", never "nan"."""
     s = schedule.sessions
     leads = lead_summary(schedule, expand=True)
+    when = timing(schedule)
 
     def one(r: pd.Series) -> str:
-        when = f"{r['date']:%a %-d %b %Y}" if pd.notna(r["date"]) else f"Undated ({esc(r['date_raw'] or 'blank')})"
+        state = when[r.name]
+        if pd.notna(r["date"]):
+            date = f"{r['date']:%a %-d %b %Y}" + (" (planned)" if state == PLANNED else "")
+        else:
+            date = f"Undated ({_or(r['date_raw'], 'blank')})"
+        audiences = ", ".join(esc(a) for a in (r["audiences"] or ()) if esc(a))
+        themes = ", ".join(esc(t) for t in (r["themes"] or ()) if esc(t))
         parts = [
-            f"<b>{esc(r['topic'] or 'Untitled')}</b>",
-            f"Date: {when}",
-            f"Leads: {esc(leads.get(r['session_id'], 'not stated'))}",
-            f"Format: {esc(r['format'] or 'not stated')} · events: {r['event_count']}",
-            f"Audiences: {esc(', '.join(r['audiences']) or r['audience_raw'] or 'not stated')}",
-            f"Themes: {esc(', '.join(r['themes']) or 'none')}",
-            f"Section: {r['section']} · source line {r['source_line']}",
+            f"<b>{_or(r['topic'], 'Untitled')}</b>",
+            f"Date: {date}",
+            f"Leads: {_or(leads.get(r['session_id']), 'not stated')}",
+            f"Format: {_or(r['format'], 'not stated')} · events: {int(r['event_count'])}",
+            f"Audiences: {audiences or _or(r['audience_raw'], 'not stated')}",
+            f"Themes: {themes or 'none'}",
+            f"Section: {_or(r['section'], 'not stated')} · source line {int(r['source_line'])}",
         ]
         return "<br>".join(parts)
 
@@ -207,7 +456,7 @@ def _hover(schedule: Schedule) -> pd.Series:
 
 
 def _size(events: pd.Series) -> pd.Series:
-    return 13 + 7 * (events.clip(upper=6) - 1)
+    return 13 + 7 * (events.clip(lower=1, upper=6) - 1)
 
 
 def timeline_figure(schedule: Schedule, ctx: ChartContext, lane_by: str = "group", weekly: bool = True) -> go.Figure:
@@ -215,8 +464,13 @@ def timeline_figure(schedule: Schedule, ctx: ChartContext, lane_by: str = "group
     sized by event count; undated records in an "Undated / TBD" panel on the same rows; weekly counts below
     (``weekly=False`` leaves them out, for the compact report).
 
-    Traces: per format, one marker trace of dated records (``name`` = format) and one of undated records
-    (``legendgroup`` = format, ``meta`` = "undated"); then the weekly bar trace (``meta`` = "weekly").
+    Held records are filled markers; records dated after the as-of date (``timing`` "planned") are open
+    markers, and a dotted vertical line marks the as-of date. Date ticks are automatic (Plotly spaces
+    them for the width); the legend is horizontal above the plot (:func:`legend_on_top`).
+
+    Traces: per format, one marker trace of dated records (``name`` = format, ``meta`` = "dated") and one
+    of undated records (``legendgroup`` = format, ``meta`` = "undated"); then the weekly bar trace
+    (``meta`` = "weekly"). Each marker's ``customdata`` is its session id.
     """
     title = "Outreach timeline"
     s = schedule.sessions
@@ -224,6 +478,7 @@ def timeline_figure(schedule: Schedule, ctx: ChartContext, lane_by: str = "group
         return empty_figure(title, ctx)
     lane = lanes(schedule, lane_by).map(esc)
     hover = _hover(schedule)
+    when = timing(schedule)
     order = (pd.DataFrame({"lane": lane, "date": s["date"]}).groupby("lane")["date"].min()
              .sort_values(na_position="last"))
     lane_order = list(order.index)
@@ -235,57 +490,67 @@ def timeline_figure(schedule: Schedule, ctx: ChartContext, lane_by: str = "group
         fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.8, 0.2], horizontal_spacing=0.015)
     dated = s["date"].notna()
     undated_rank = s[~dated].groupby(lane[~dated]).cumcount()
-    formats = [f for f in FORMAT_COLOURS if f in set(s["format"].fillna("Not stated"))]
-    formats += sorted(set(s["format"].fillna("Not stated")) - set(formats))
-    fmt = s["format"].fillna("Not stated")
+    fmt = s["format"].fillna(NOT_STATED)
+    formats = [f for f in FORMAT_COLOURS if f in set(fmt)]
+    formats += sorted(set(fmt) - set(formats))
+    planned = when == PLANNED
     for f in formats:
-        colour = FORMAT_COLOURS.get(f, "#000000")
+        colour = FORMAT_MARK_COLOURS.get(f, mark_colour(FORMAT_COLOURS.get(f, "#000000")))
         for is_dated, col in ((True, 1), (False, 2)):
             m = (fmt == f) & (dated if is_dated else ~dated)
             if not m.any():
                 continue
-            sym = s.loc[m, "section"].map({"pipeline": "diamond", "schedule": "circle"})
+            base = s.loc[m, "section"].map({"pipeline": "diamond"}).fillna("circle")
+            sym = base.where(~planned[m], base + "-open")
             x = s.loc[m, "date"] if is_dated else undated_rank[m[m].index] + 1
             fig.add_trace(go.Scatter(
-                x=x, y=lane[m], mode="markers", name=f, legendgroup=f,
+                x=x, y=lane[m], mode="markers", name=esc(f), legendgroup=f,
                 showlegend=is_dated or not (fmt[dated] == f).any(),
-                marker=dict(color=colour, size=_size(s.loc[m, "event_count"]), symbol=sym,
-                            line=dict(color="#1A1A1A", width=1), opacity=0.9),
+                marker=dict(color=colour, size=_size(s.loc[m, "event_count"]), symbol=sym, opacity=1,
+                            line=dict(color=[colour if p else INK for p in planned[m]], width=[2.5 if p else 1
+                                                                                               for p in planned[m]])),
                 customdata=s.loc[m, "session_id"], hovertext=hover[m], hoverinfo="text",
                 meta="dated" if is_dated else "undated",
             ), row=1, col=col)
     if weekly:
         weeks = weekly_counts(schedule)
         fig.add_trace(go.Bar(x=weeks["week"] + pd.Timedelta(days=3), y=weeks["records"], name="records per week",
-                             marker_color="#56B4E9", showlegend=False, meta="weekly",
-                             hovertemplate="Week of %{customdata:%-d %b}: %{y} records<extra></extra>",
-                             customdata=weeks["week"], width=5 * 86400000), row=2, col=1)
-    height = (360 if weekly else 230) + 38 * len(lane_order)
+                             marker=dict(color="#56B4E9", line=dict(color=mark_colour("#56B4E9"), width=1)),
+                             showlegend=False, meta="weekly",
+                             hovertemplate="Week of %{customdata}: %{y} records<extra></extra>",
+                             customdata=[f"{w.day} {w:%b}" for w in weeks["week"]], width=5 * 86400000), row=2, col=1)
+    height = (380 if weekly else 250) + 38 * len(lane_order)
     fig.update_yaxes(categoryorder="array", categoryarray=lane_order[::-1], row=1, col=1, title=None)
-    two_weeks = 14 * 86_400_000
-    fig.update_xaxes(type="date", tickformat="%-d %b", row=1, col=1, showticklabels=True, dtick=two_weeks,
-                     tickangle=0)
+    fig.update_xaxes(type="date", tickformat="%-d %b", row=1, col=1, showticklabels=True, tickangle=0,
+                     nticks=8)
     if weekly:
-        fig.update_yaxes(title="records<br>per week", row=2, col=1, rangemode="tozero", dtick=1)
-        fig.update_xaxes(type="date", tickformat="%-d %b", row=2, col=1, dtick=two_weeks, tickangle=0)
+        fig.update_yaxes(title="records<br>per week", row=2, col=1, rangemode="tozero", nticks=4)
+        fig.update_xaxes(type="date", tickformat="%-d %b", row=2, col=1, tickangle=0, nticks=8)
+    as_of = schedule.meta.as_of
     if dated.any():
         lo, hi = s.loc[dated, "date"].min(), s.loc[dated, "date"].max()
         pad = pd.Timedelta(days=5)
-        monday = (lo - pd.Timedelta(days=lo.weekday())).normalize()
-        fig.update_xaxes(range=[lo - pad, hi + pad], tick0=monday, row=1, col=1)
+        fig.update_xaxes(range=[lo - pad, hi + pad], row=1, col=1)
         if weekly:
-            fig.update_xaxes(range=[lo - pad, hi + pad], tick0=monday, row=2, col=1)
+            fig.update_xaxes(range=[lo - pad, hi + pad], row=2, col=1)
+        if as_of is not None and lo - pad <= pd.Timestamp(as_of) <= hi + pad:
+            fig.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line=dict(color=MUTED, width=1.5, dash="dot"),
+                          row=1, col=1)
+            fig.add_annotation(x=pd.Timestamp(as_of), y=1, xref="x", yref="y domain", yanchor="bottom",
+                               text=f"as of {as_of.day} {as_of:%b}", showarrow=False, name="as-of",
+                               font=dict(size=12, color=MUTED))
     n_und = int((~dated).sum())
     fig.update_xaxes(range=[0.3, max(2, int(undated_rank.max()) + 1 if n_und else 1) + 0.7], showticklabels=False,
                      showgrid=False, ticks="", row=1, col=2,
                      title=f"{UNDATED}<br>({n_und})")
-    key = '<span style="font-size:12px">◆ pipeline item · size = events</span>'
-    fig.update_layout(legend=dict(title=f"Format<br>{key}", orientation="v", y=1.0,
-                                  yanchor="top", x=1.01, xanchor="left"), hovermode="closest")
+    key = "◆ pipeline · ○ planned · size = events"
+    legend_on_top(fig, f"Format ({key})", height)
+    fig.update_layout(hovermode="closest")
+    held = int((when == HELD).sum())
     alt = (f"Timeline of {len(s)} records: {int(dated.sum())} dated from {s.loc[dated, 'date'].min():%-d %B} to "
-           f"{s.loc[dated, 'date'].max():%-d %B %Y} and {n_und} undated, in {len(lane_order)} rows "
-           f"by {'theme' if lane_by == 'theme' else 'working group or lead'}, coloured by format."
-           if dated.any() else f"Timeline of {len(s)} records, none of them dated.")
+           f"{s.loc[dated, 'date'].max():%-d %B %Y} ({held} held, {int(planned.sum())} planned) and {n_und} "
+           f"undated, in {len(lane_order)} rows by {'theme' if lane_by == 'theme' else 'working group or lead'}, "
+           "coloured by format." if dated.any() else f"Timeline of {len(s)} records, none of them dated.")
     if not weekly and dated.any():  # compact (report): monthly ticks fit a half-width chart
         first = s.loc[dated, "date"].min().replace(day=1)
         fig.update_xaxes(dtick="M1", tickformat="%B", tick0=first, row=1, col=1)
@@ -297,9 +562,9 @@ def timeline_figure(schedule: Schedule, ctx: ChartContext, lane_by: str = "group
 def bar_figure(counts: pd.DataFrame, title: str, ctx: ChartContext, measure: str = "records",
                colours: Mapping[str, str] | None = None, hover_names: Mapping[str, str] | None = None,
                value_label: str | None = None) -> go.Figure:
-    """Horizontal bars of ``counts`` (columns value, count), largest on top, with the count at each bar.
-
-    ``hover_names`` expands short labels (acronyms) on hover.
+    """Horizontal bars of ``counts`` (columns value, count), in the frame's order from the top, with the
+    count at each bar. Fills come from ``colours`` (Okabe–Ito; default blue); each bar has an outline
+    darkened to ≥ 3:1 on white. ``hover_names`` expands short labels (acronyms) on hover.
     """
     if counts.empty:
         return empty_figure(title, ctx)
@@ -308,8 +573,10 @@ def bar_figure(counts: pd.DataFrame, title: str, ctx: ChartContext, measure: str
     hover = [f"<b>{esc((hover_names or {}).get(v, v))}</b><br>{c} {measure}"
              for v, c in zip(values, counts["count"], strict=True)]
     fig = go.Figure(go.Bar(
-        x=counts["count"], y=values.map(esc), orientation="h", marker_color=colour, text=counts["count"],
+        x=counts["count"], y=values.map(esc), orientation="h", text=counts["count"],
+        marker=dict(color=colour, line=dict(color=[mark_colour(c) for c in colour], width=1)),
         textposition="outside", cliponaxis=False, hovertext=hover, hoverinfo="text",
+        textfont=dict(color=INK),
     ))
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(title=value_label or f"number of {measure}", rangemode="tozero",
@@ -320,68 +587,121 @@ def bar_figure(counts: pd.DataFrame, title: str, ctx: ChartContext, measure: str
     return finish(fig, title, ctx, alt, height=max(320, 200 + 34 * len(counts)))
 
 
+BREAKDOWN_TITLES = {
+    "format": "By format", "audience": "By audience", "working_group": "By working group",
+    "org_type": "By lead organisation type", "organisation": "By lead organisation",
+    "theme": "By theme", "gcm_objective": "By GCM objective",
+}
+
+
 def breakdown_figure(schedule: Schedule, dimension: str, ctx: ChartContext, measure: str = "records") -> go.Figure:
-    """A :func:`bar_figure` of :func:`~analysis.aggregate.count_by` for a dimension, titled and coloured."""
-    titles = {
-        "format": "By format", "audience": "By audience", "working_group": "By working group",
-        "org_type": "By lead organisation type", "organisation": "By lead organisation",
-        "theme": "By theme", "gcm_objective": "By GCM objective",
-    }
+    """A :func:`bar_figure` of :func:`~analysis.aggregate.count_by` for a dimension, titled and coloured.
+
+    ``dimension="audience"`` with ``measure="events"`` answers "who did we reach": audiences in events,
+    with "Not stated" and "TBD" last (grey), in the same order as the columns of :func:`heatmap_figure`.
+    """
     counts = count_by(schedule, dimension, measure)
     ref = schedule.reference
     hover: dict[str, str] = {}
-    colours: Mapping[str, str] | None = None
+    colours: dict[str, str] = {NOT_STATED: "#BBBBBB", "TBD": "#999999", NO_WG: "#BBBBBB"}
     if dimension == "format":
-        colours = FORMAT_COLOURS
+        colours.update(FORMAT_COLOURS)
     elif dimension == "org_type":
-        colours = ORG_TYPE_COLOURS
+        colours.update(ORG_TYPE_COLOURS)
     elif dimension == "organisation":
         acr = _acronyms(schedule)
         hover = {acr.get(v, v): v for v in counts["value"]}
-        colours = {acr.get(o.name, o.name): ORG_TYPE_COLOURS.get(o.kind_label, "#999999")
-                   for o in ref.organisations.values()}
+        colours.update({acr.get(o.name, o.name): ORG_TYPE_COLOURS.get(o.kind_label, "#999999")
+                        for o in ref.organisations.values()})
         counts = counts.assign(value=counts["value"].map(lambda v: acr.get(v, v)))
     elif dimension == "working_group":
         hover = {k: f"{k}: {wg.title}" for k, wg in ref.working_groups.items()}
+        colours.update({k: v for k, v in WG_COLOURS.items() if k in ref.working_groups})
     elif dimension == "gcm_objective":
         hover = {f"Objective {k}": f"Objective {k}: {t}" for k, t in ref.gcm_objectives.items()}
-    title = f"{titles.get(dimension, dimension)} ({measure})"
+    if dimension == "audience":
+        hover = {NOT_STATED: "Not stated: no audience named (publications left out)",
+                 "TBD": "TBD: audience still to be decided"}
+    title = f"{BREAKDOWN_TITLES.get(dimension, dimension)} ({measure})"
     return bar_figure(counts, title, ctx, measure, colours=colours, hover_names=hover)
 
 
 def heatmap_figure(grid: pd.DataFrame, ctx: ChartContext, measure: str = "records") -> go.Figure:
-    """Format × audience heatmap; empty cells are marked "gap" (a combination never used)."""
+    """Format × audience matrix (from :func:`~analysis.aggregate.format_audience_matrix`): every cell shows
+    its number; an empty cell is white with "–" (a combination never used), a count of 1 is already a
+    clearly tinted blue. Rows and columns keep the grid's order ("Not stated", "TBD" last, as on the
+    audience bar chart); no axis titles (the chart title names both), so nothing sits over tick labels.
+    """
     title = f"Format × audience coverage ({measure})"
     if grid.empty or grid.to_numpy().sum() == 0:
         return empty_figure(title, ctx)
     z = grid.to_numpy()
-    text = [[str(v) if v else "gap" for v in row] for row in z]
-    zmasked = [[v if v else None for v in row] for row in z]
+    text = [[str(int(v)) if v else "–" for v in row] for row in z]
+    zmasked = [[int(v) if v else None for v in row] for row in z]
+    top = max(1, int(z.max()))
     fig = go.Figure(go.Heatmap(
         z=zmasked, x=[wrap_label(c) for c in grid.columns], y=[esc(i) for i in grid.index], text=text,
-        texttemplate="%{text}", textfont=dict(size=14), colorscale=SEQUENTIAL, zmin=0, xgap=3, ygap=3,
-        hovertemplate="%{y} × %{x}: %{text}<extra></extra>", colorbar=dict(title=measure, thickness=14),
+        texttemplate="%{text}", textfont=dict(size=15, color=INK), colorscale=SEQUENTIAL, zmin=1,
+        zmax=max(2, top), xgap=2, ygap=2, showscale=False, hoverongaps=True,
+        hovertemplate="%{y} × %{x}: %{text} " + esc(measure) + "<extra></extra>",
     ))
-    fig.update_layout(plot_bgcolor="#F4F4F4")
-    fig.update_xaxes(side="bottom", tickangle=0, title="audience", showgrid=False)
-    fig.update_yaxes(autorange="reversed", title="format", showgrid=False)
-    gaps = int((z == 0).sum())
-    alt = (f"Heatmap of {len(grid.index)} formats by {len(grid.columns)} audiences; {gaps} of {z.size} "
-           f"combinations are never used (marked gap).")
-    return finish(fig, title, ctx, alt, height=max(380, 230 + 48 * len(grid.index)))
+    fig.update_layout(plot_bgcolor="#FFFFFF")
+    fig.update_xaxes(side="bottom", tickangle=0, title=None, showgrid=False, linecolor="#8A939B", mirror=True)
+    fig.update_yaxes(autorange="reversed", title=None, showgrid=False, linecolor="#8A939B", mirror=True)
+    core = [(i, j) for i, f in enumerate(grid.index) for j, a in enumerate(grid.columns)
+            if f not in LAST_VALUES and a not in LAST_VALUES]
+    gaps = sum(1 for i, j in core if z[i][j] == 0)
+    pubs = int(grid.attrs.get("publications", 0))
+    note = f" {pubs} publication{'s' if pubs != 1 else ''} left out (no audience)." if pubs else ""
+    alt = (f"Matrix of {len(grid.index)} formats by {len(grid.columns)} audiences in {measure}; {gaps} of "
+           f"{len(core)} combinations of a stated format and audience are never used (marked –).{note}")
+    height = max(360, 230 + 46 * len(grid.index))
+    fig = finish(fig, title, ctx, alt, height=height)
+    if pubs:
+        fig.add_annotation(text=esc(f"{pubs} publication{'s' if pubs != 1 else ''} not shown: no audience"),
+                           showarrow=False, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
+                           yshift=-SOURCE_SHIFT, font=dict(size=SOURCE_SIZE, color=MUTED), align="left",
+                           name="note")
+    return fig
 
 
 # ------------------------------------------------------------------------------------------------ network
 
-def network_figure(g: nx.Graph, pos: Mapping[str, tuple[float, float]], ctx: ChartContext,
-                   names: Mapping[str, str] | None = None) -> go.Figure:
-    """The co-lead network: edges as lines (width by weight), nodes sized by records led and coloured by
-    organisation type; node ``customdata`` is the node id, so a click can list its records.
+NETWORK_HEIGHT = 640
+LABEL_FONT = 13
+LABEL_WIDTH_PX = 560
+"""Plot-area width (px) for which network labels are placed without collisions; wider areas only spread
+the markers further apart (equal scales are kept)."""
+NETWORK_MARGIN = dict(t=HEADER_PX + 56, b=SOURCE_SHIFT + 40, l=16, r=16)
 
-    Traces: one edge trace per distinct weight (``meta`` = "edges", ``hoverinfo`` = "skip"), then one
-    node trace per organisation type (``meta`` = "nodes").
+
+def _node_size(records: int) -> int:
+    return 12 + 6 * min(records, 6)
+
+
+def network_figure(g: nx.Graph, pos: Mapping[str, tuple[float, float]], ctx: ChartContext,
+                   names: Mapping[str, str] | None = None, colour_by: str = "working_group",
+                   max_labels: int = 30, label_width_px: int = LABEL_WIDTH_PX,
+                   label_font: int = LABEL_FONT, height: int = NETWORK_HEIGHT) -> go.Figure:
+    """The co-lead network: edges as lines (width by weight), nodes sized by records led, at full opacity,
+    coloured by working group (``colour_by="working_group"``: a node whose records span several groups
+    is black, "Several working groups" — the bridges between groups) or by organisation type
+    (``colour_by="org_type"``). People are squares and hub records (more than
+    :data:`~analysis.network.MAX_CLIQUE_LEADS` leads) diamonds.
+
+    Only the most connected nodes carry a text label, placed by :func:`~analysis.network.place_labels`
+    so that no two labels (``label_font`` px) overlap in a plot area ``label_width_px`` wide (at most
+    ``max_labels``); every
+    node names itself on hover. Node ``customdata`` is the node id, so a click can list its records.
+
+    ``height`` is the figure height in px (labels are placed for the plot area it leaves).
+
+    Traces: one edge trace per (weight, relation) (``meta`` = "edges", ``hoverinfo`` = "skip"), then one
+    node trace per colour group (``meta`` = "nodes", ``name`` = the group).
     """
     title = "Co-lead organisation network"
+    if colour_by not in ("working_group", "org_type"):
+        raise ValueError(f"colour_by must be 'working_group' or 'org_type', not {colour_by!r}")
     if g.number_of_nodes() == 0:
         return empty_figure(title, ctx, "No leads among the records that match the filters.")
     fig = go.Figure()
@@ -395,70 +715,97 @@ def network_figure(g: nx.Graph, pos: Mapping[str, tuple[float, float]], ctx: Cha
             xs += [pos[a][0], pos[b][0], None]
             ys += [pos[a][1], pos[b][1], None]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False, meta="edges",
-                                 line=dict(width=1.2 + 2.2 * (w - 1), color="#7B8794",
-                                           dash="dot" if rel == "affiliation" else "solid"),
+                                 line=dict(width=1.2 + 2.2 * (min(w, 4) - 1), color="#7B8794",
+                                           dash="dot" if rel in ("affiliation", "hub") else "solid"),
                                  name=f"{rel} ×{w}"))
-    types = sorted({d["org_type"] for _, d in g.nodes(data=True)},
-                   key=lambda t: list(ORG_TYPE_COLOURS).index(t) if t in ORG_TYPE_COLOURS else 99)
-    for t in types:
-        nodes = [n for n, d in g.nodes(data=True) if d["org_type"] == t]
-        recs = [g.nodes[n]["records"] for n in nodes]
+    plot_h = height - NETWORK_MARGIN["t"] - NETWORK_MARGIN["b"]
+    sizes = {n: float(_node_size(d.get("records", 0))) for n, d in g.nodes(data=True)}
+    labelled = place_labels(g, pos, width_px=label_width_px, height_px=plot_h, font_size=label_font,
+                            marker_sizes=sizes, max_labels=max_labels)
+    palette = WG_COLOURS if colour_by == "working_group" else ORG_TYPE_COLOURS
+    key = "working_group" if colour_by == "working_group" else "org_type"
+    groups = sorted({str(d.get(key) or "Unknown") for _, d in g.nodes(data=True)},
+                    key=lambda t: (list(palette).index(t) if t in palette else 50, t))
+    for grp in groups:
+        nodes = [n for n, d in g.nodes(data=True) if str(d.get(key) or "Unknown") == grp]
         hover = []
         for n in nodes:
             d = g.nodes[n]
-            partners = ", ".join(sorted(g.nodes[m]["label"] for m in g.neighbors(n))) or "none"
+            partners = ", ".join(sorted(str(g.nodes[m]["label"]) for m in g.neighbors(n))) or "none"
+            if len(partners) > 300:
+                partners = partners[:299] + "…"
             extra = f"<br>Organisation: {esc(d['affiliation'])}" if d.get("affiliation") else ""
-            hover.append(f"<b>{esc((names or {}).get(n, n))}</b><br>{esc(t)}{extra}<br>Records led: {d['records']}"
+            wgs = ", ".join(d.get("working_groups", ())) or "none"
+            hover.append(f"<b>{esc((names or {}).get(n, n))}</b><br>{esc(d['org_type'])}{extra}"
+                         f"<br>Working groups: {esc(wgs)}<br>Records led: {d['records']}"
                          f"<br>Co-leads: {esc(partners)}<br><i>Click to list its records</i>")
+        colour = mark_colour(palette.get(grp, "#999999"))
+        symbols = ["square" if g.nodes[n]["org_type"] == PERSON_TYPE else
+                   "diamond" if g.nodes[n]["org_type"] == HUB_TYPE else "circle" for n in nodes]
         fig.add_trace(go.Scatter(
-            x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="markers+text", name=t,
-            text=[esc(g.nodes[n]["label"]) for n in nodes], textposition="top center",
-            textfont=dict(size=13), customdata=nodes, hovertext=hover, hoverinfo="text", meta="nodes",
-            marker=dict(size=[12 + 7 * min(r, 6) for r in recs], color=ORG_TYPE_COLOURS.get(t, "#999999"),
-                        line=dict(color="#1A1A1A", width=1.2), symbol="square" if t == PERSON_TYPE else "circle"),
+            x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="markers+text", name=esc(grp),
+            text=[esc(g.nodes[n]["label"]) if n in labelled else "" for n in nodes],
+            textposition=[labelled.get(n, "top center") for n in nodes],
+            textfont=dict(size=label_font, color=INK), customdata=nodes, hovertext=hover, hoverinfo="text",
+            meta="nodes",
+            marker=dict(size=[sizes[n] for n in nodes], color=colour, opacity=1,
+                        line=dict(color="#FFFFFF", width=1.5), symbol=symbols),
         ))
-    fig.update_xaxes(visible=False)
+    xr, yr, _ = data_scale(pos, label_width_px, plot_h)
+    fig.update_xaxes(visible=False, range=list(xr))
     # Equal scales: the layout's distances are drawn as computed, never squashed by the figure's shape.
-    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
-    fig.update_layout(legend=dict(title="Organisation type", orientation="h", y=1.0, yanchor="bottom", x=0),
-                      hovermode="closest", clickmode="event+select", dragmode="pan")
-    isolated = [g.nodes[n]["label"] for n in nx.isolates(g)]
+    fig.update_yaxes(visible=False, range=list(yr), scaleanchor="x", scaleratio=1)
+    fig.update_layout(hovermode="closest", clickmode="event+select", dragmode="pan")
+    legend_title = "Working group (black: several)" if colour_by == "working_group" else "Organisation type"
+    legend_on_top(fig, legend_title, height)
+    isolated = [str(g.nodes[n]["label"]) for n in nx.isolates(g)]
     comps = nx.number_connected_components(g)
+    several = [str(d["label"]) for _, d in g.nodes(data=True) if d.get("working_group") == SEVERAL_WGS]
+    hubs = g.graph.get("hubs", [])
     alt = (f"Network of {g.number_of_nodes()} leads and {g.number_of_edges()} co-lead links in {comps} groups; "
-           f"node size shows records led. Leads with no co-lead: {', '.join(isolated) or 'none'}.")
-    fig = finish(fig, title, ctx, alt, height=640)
-    fig.update_layout(margin=dict(t=130))
+           f"node size shows records led, colour the {'working group' if key == 'working_group' else 'type'}. "
+           f"Leads in several working groups: {', '.join(several[:20]) or 'none'}. "
+           f"Leads with no co-lead: {', '.join(isolated[:20]) or 'none'}"
+           f"{' and more' if len(isolated) > 20 else ''}."
+           + (f" {len(hubs)} record(s) with more than 50 leads drawn as hubs." if hubs else ""))
+    fig = finish(fig, title, ctx, alt, height=height)
+    fig.update_layout(margin=NETWORK_MARGIN)
     return fig
 
 
 # ------------------------------------------------------------------------------------------------ gaps
 
+STATE_ORDER = (TBD_STATE, "missing", UNREADABLE, NOT_APPLICABLE, PRESENT)
+STATE_SYMBOLS = {PRESENT: "✓", TBD_STATE: "TBD", "missing": "✗", UNREADABLE: "?", NOT_APPLICABLE: "n/a"}
+
+
 def completeness_figure(comp: pd.DataFrame, fields: Sequence[str], ctx: ChartContext) -> go.Figure:
-    """Record × field matrix coloured present / TBD / missing (a categorical heatmap)."""
+    """Record × field matrix coloured by state (present / TBD / missing / unreadable / not applicable),
+    a categorical heatmap; each cell also carries a symbol (✓, TBD, ✗, ?, n/a) so colour is not needed."""
     title = "Completeness of records"
     if comp.empty:
         return empty_figure(title, ctx)
-    states = [TBD_STATE, "missing", PRESENT]
+    states = list(STATE_ORDER)
     code = {s: i for i, s in enumerate(states)}
-    z = [[code[v] for v in row] for row in comp[list(fields)].to_numpy()]
+    cells = comp[list(fields)].to_numpy()
+    z = [[code.get(v, code["missing"]) for v in row] for row in cells]
     n = len(states)
     scale = []
     for i, s in enumerate(states):
         scale += [[i / n, STATE_COLOURS[s]], [(i + 1) / n, STATE_COLOURS[s]]]
-    # The line number keeps rows apart: several pipeline rows share the label "Undated · TBD".
     labels = [f"{esc(lbl[:44])}{'…' if len(lbl) > 44 else ''} · line {line}"
-              for lbl, line in zip(comp["label"], comp["source_line"], strict=True)]
-    symbols = {PRESENT: "✓", TBD_STATE: "TBD", "missing": "✗"}
+              for lbl, line in zip(comp["label"].map(lambda v: _or(v, "Untitled")), comp["source_line"], strict=True)]
     fig = go.Figure(go.Heatmap(
         z=z, x=list(fields), y=labels, zmin=-0.5, zmax=n - 0.5, colorscale=scale, xgap=2, ygap=2,
-        text=[[symbols[v] for v in row] for row in comp[list(fields)].to_numpy()], texttemplate="%{text}",
-        customdata=[[v for v in row] for row in comp[list(fields)].to_numpy()],
+        text=[[STATE_SYMBOLS.get(v, "✗") for v in row] for row in cells], texttemplate="%{text}",
+        textfont=dict(color=INK), customdata=[[str(v) for v in row] for row in cells],
         hovertemplate="%{y}<br>%{x}: %{customdata}<extra></extra>",
-        colorbar=dict(tickvals=list(range(n)), ticktext=states, title="field", thickness=14),
+        colorbar=dict(tickvals=list(range(n)), ticktext=states, title=dict(text="field"), thickness=14,
+                      tickfont=dict(color=INK)),
     ))
     fig.update_yaxes(autorange="reversed", title=None, showgrid=False)
     fig.update_xaxes(side="top", title=None, showgrid=False)
     full = int((comp["n_missing"] == 0).sum())
     alt = (f"Completeness of {len(comp)} records across {len(fields)} fields: {full} complete; the least "
-           f"complete, {comp.iloc[0]['label']}, lacks {comp.iloc[0]['n_missing']} fields.")
+           f"complete, {_or(comp.iloc[0]['label'], 'Untitled')}, lacks {comp.iloc[0]['n_missing']} fields.")
     return finish(fig, title, ctx, alt, height=max(360, 220 + 30 * len(comp)))

@@ -10,19 +10,38 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-import warnings
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from .aggregate import format_audience_matrix, gap_records, highlights, metrics, trim_matrix
-from .figures import ChartContext, esc, heatmap_figure, network_figure, timeline_figure
+from .aggregate import chase_list, format_audience_matrix, highlights, metrics, trim_matrix
+from .figures import (
+    EXPORT_PRESETS,
+    ChartContext,
+    _slug,
+    esc,
+    heatmap_figure,
+    network_figure,
+    timeline_figure,
+    to_png,
+)
 from .network import build_graph, layout
 from .schedule import Schedule
 
 REPORT_TITLE = "Outreach coverage: UN Network on Migration, COVID-19 online series 2020"
+REPORT_PRESET = "A4 landscape full width"
+"""The export preset of the report's PNGs when none is named."""
+
+
+class ChangesLike(Protocol):
+    """What the report needs from :func:`analysis.compare.diff`'s result."""
+
+    frame: pd.DataFrame
+    summary: str
 
 
 def report_figures(full: Schedule, view: Schedule, ctx: ChartContext) -> dict[str, go.Figure]:
@@ -34,13 +53,13 @@ def report_figures(full: Schedule, view: Schedule, ctx: ChartContext) -> dict[st
     figs = {
         "timeline": timeline_figure(view, ctx, weekly=False),
         "matrix": heatmap_figure(trim_matrix(format_audience_matrix(view), full), ctx),
-        "network": network_figure(g, layout(g), ctx),
+        "network": network_figure(g, layout(g), ctx, label_width_px=480, label_font=11, max_labels=16,
+                                 height=440),
     }
     # Compact versions: the report is laid out to fit one landscape page.
     lanes = len(figs["timeline"].layout.yaxis.categoryarray or ())
     figs["timeline"].update_layout(height=max(400, 250 + 17 * lanes))
     figs["matrix"].update_layout(height=360)
-    figs["network"].update_layout(height=440)
     for fig in figs.values():
         fig.update_layout(font=dict(size=12), legend=dict(font=dict(size=11)))
         fig.update_xaxes(tickfont=dict(size=11))
@@ -52,10 +71,6 @@ def report_figures(full: Schedule, view: Schedule, ctx: ChartContext) -> dict[st
     if figs["timeline"].data:
         figs["timeline"].update_xaxes(title="date (2020)", row=1, col=1)
         figs["timeline"].update_xaxes(title="Undated", row=1, col=2)
-    for trace in figs["network"].data:
-        if trace.meta == "nodes":
-            trace.textfont = dict(size=11)
-            trace.marker.size = [max(10, int(v * 0.7)) for v in trace.marker.size]
     return figs
 
 
@@ -72,7 +87,7 @@ def metric_items(view: Schedule) -> list[tuple[str, str]]:
     return [
         ("Records", str(m.records)),
         ("Events", str(m.events)),
-        ("Dated / undated", f"{m.dated} / {m.undated}"),
+        ("Held / planned / undated", f"{m.held} / {m.planned} / {m.undated}"),
         ("Pipeline items", str(m.pipeline)),
         ("Lead organisations", str(m.organisations)),
         ("People named", str(m.people)),
@@ -82,10 +97,36 @@ def metric_items(view: Schedule) -> list[tuple[str, str]]:
 
 
 def open_gaps(view: Schedule, limit: int = 12) -> pd.DataFrame:
-    """The records with the most missing, for the report's gap list (record, what is missing, line)."""
-    gaps = gap_records(view)
-    out = gaps[["label", "what_is_missing", "source_line"]].head(limit)
-    return out.rename(columns={"label": "Record", "what_is_missing": "What is missing", "source_line": "Line"})
+    """The top of the chase list (:func:`~analysis.aggregate.chase_list`) for the report: columns Record,
+    Leads, What is missing, Line (text; "5–6" for a record over two lines). Never "nan" or "None"."""
+    chase = chase_list(view).head(limit)
+    out = chase[["item", "leads", "what is missing", "source line(s)"]]
+    return out.rename(columns={"item": "Record", "leads": "Leads", "what is missing": "What is missing",
+                               "source line(s)": "Line"}).reset_index(drop=True)
+
+
+def changes_html(changes: ChangesLike | None, limit: int = 6) -> str:
+    """A compact "Changes since" block from a comparison of two captures ("" when ``changes`` is None).
+
+    Uses ``changes.summary`` (text) and up to ``limit`` rows of ``changes.frame`` (kind, label, before,
+    after); every value is escaped, and missing values are shown as "–".
+    """
+    if changes is None:
+        return ""
+    frame = changes.frame
+
+    def cell(value: object) -> str:
+        text = esc(value).strip()
+        return text if text else "–"
+
+    rows = "".join(
+        f"<tr><td>{cell(r.get('kind'))}</td><td>{cell(r.get('label'))}</td><td>{cell(r.get('before'))}</td>"
+        f"<td>{cell(r.get('after'))}</td></tr>" for r in frame.head(limit).to_dict("records"))
+    more = (f"<p class=\"more\">and {len(frame) - limit} more changes.</p>" if len(frame) > limit else "")
+    table = (f"<table><thead><tr><th>Change</th><th>Record</th><th>Before</th><th>After</th></tr></thead>"
+             f"<tbody>{rows}</tbody></table>" if rows else "")
+    return (f'<section class="changes"><h2>Changes since the earlier capture</h2>'
+            f"<p>{cell(changes.summary)}</p>{table}{more}</section>")
 
 
 def _abbr(text: str, glossary: dict[str, str]) -> str:
@@ -119,6 +160,9 @@ table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: #F2F5F8; }
 h2 { font-size: 17px; margin: 6px 4px; }
+.changes { font-size: 13px; margin: 0 0 8px; }
+.changes table { font-size: 12px; }
+.changes p { margin: 2px 4px; }
 footer { margin-top: 10px; font-size: 12px; color: var(--muted); }
 abbr { text-decoration: underline dotted; cursor: help; }
 @media print {
@@ -132,13 +176,15 @@ abbr { text-decoration: underline dotted; cursor: help; }
 
 
 def report_html(full: Schedule, view: Schedule, ctx: ChartContext, query: str = "",
-                generated: dt.datetime | None = None) -> str:
+                generated: dt.datetime | None = None, changes: ChangesLike | None = None) -> str:
     """One self-contained HTML report (plotly.js inline, no network needed) with the filter state in it.
 
     Args:
         full: the unfiltered schedule; view: the filtered one; ctx: filters wording, source and page.
         query: the dashboard URL query string of the filters ("" when unfiltered), written into the page.
         generated: timestamp written in the footer; defaults to now.
+        changes: a comparison of two captures (an object with ``.frame`` and ``.summary``, as from
+            :func:`analysis.compare.diff`); when given, a "Changes since" block follows the highlights.
     """
     figs = report_figures(full, view, ctx)
     glossary = full.reference.glossary()
@@ -151,10 +197,11 @@ def report_html(full: Schedule, view: Schedule, ctx: ChartContext, query: str = 
     bullets = "".join(f"<li>{html.escape(h).replace('**', '')}</li>" for h in highlights(view))
     gaps = open_gaps(view)
     rows = "".join(
-        f"<tr><td>{_abbr(str(r['Record']), glossary)}</td><td>{html.escape(str(r['What is missing']))}</td>"
-        f"<td>{r['Line']}</td></tr>" for _, r in gaps.iterrows())
-    gaps_html = (f"<table><thead><tr><th>Record</th><th>What is missing</th><th>Line</th></tr></thead>"
-                 f"<tbody>{rows}</tbody></table>" if rows else "<p>No open gaps for these filters.</p>")
+        f"<tr><td>{_abbr(str(r['Record']), glossary)}</td><td>{html.escape(str(r['Leads']))}</td>"
+        f"<td>{html.escape(str(r['What is missing']))}</td><td>{html.escape(str(r['Line']))}</td></tr>"
+        for _, r in gaps.iterrows())
+    gaps_html = (f"<table><thead><tr><th>Record</th><th>Leads</th><th>What is missing</th><th>Line</th></tr>"
+                 f"</thead><tbody>{rows}</tbody></table>" if rows else "<p>No open gaps for these filters.</p>")
     stamp = (generated or dt.datetime.now()).strftime("%-d %B %Y %H:%M")
     filters_line = html.escape(ctx.filters) + (f" (link query: <code>?{html.escape(query)}</code>)" if query else "")
     return f"""<!DOCTYPE html>
@@ -168,6 +215,7 @@ def report_html(full: Schedule, view: Schedule, ctx: ChartContext, query: str = 
 <p>{html.escape(ctx.source)}</p></header>
 {metrics_strip(view)}
 <ul class="highlights">{bullets}</ul>
+{changes_html(changes)}
 <section class="grid">
 {parts[0]}
 {parts[1]}
@@ -178,12 +226,19 @@ def report_html(full: Schedule, view: Schedule, ctx: ChartContext, query: str = 
 </body></html>"""
 
 
-def write_report(schedule: Schedule, out: Path, png: bool = False, ctx: ChartContext | None = None) -> list[Path]:
-    """Write ``report.html`` (and with ``png`` one 2× PNG per chart) into ``out``; return the paths written."""
+def write_report(schedule: Schedule, out: Path, png: bool = False, ctx: ChartContext | None = None,
+                 presets: Sequence[str] = tuple(EXPORT_PRESETS), changes: ChangesLike | None = None) -> list[Path]:
+    """Write ``report.html`` into ``out`` (and with ``png`` one PNG per chart per export preset, named
+    ``<chart>-<preset slug>.png``, e.g. ``timeline-a4-landscape-full-width.png``, sized by
+    :func:`~analysis.figures.to_png`); return the paths written. ``changes`` as for :func:`report_html`.
+    Raises KeyError for an unknown preset name before writing anything.
+    """
+    for preset in presets:
+        EXPORT_PRESETS[preset]
     out.mkdir(parents=True, exist_ok=True)
     ctx = ctx or ChartContext(filters="All records", source=schedule.meta.citation, page="report")
     path = out / "report.html"
-    path.write_text(report_html(schedule, schedule, ctx), encoding="utf-8")
+    path.write_text(report_html(schedule, schedule, ctx, changes=changes), encoding="utf-8")
     written = [path]
     if png:
         import kaleido
@@ -192,12 +247,10 @@ def write_report(schedule: Schedule, out: Path, png: bool = False, ctx: ChartCon
         kaleido.start_sync_server(silence_warnings=True)
         try:
             for name, fig in figs.items():
-                target = out / f"{name}.png"
-                with warnings.catch_warnings():
-                    # plotly passes per-call kaleido options that the shared server ignores by design.
-                    warnings.filterwarnings("ignore", message="The kopts argument is ignored")
-                    fig.write_image(target, scale=2, width=1200)
-                written.append(target)
+                for preset in presets:
+                    target = out / f"{name}-{_slug(preset)}.png"
+                    target.write_bytes(to_png(fig, preset))
+                    written.append(target)
         finally:
             kaleido.stop_sync_server(silence_warnings=True)
     return written
