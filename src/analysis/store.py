@@ -192,30 +192,49 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _cell(value: object, column: sa.Column[Any]) -> object:
-    """One frame cell as a SQL value: NA → NULL, tuples → JSON text, timestamps → dates, numpy → Python."""
-    if isinstance(value, tuple | list | np.ndarray):
-        return json.dumps([list(v) if isinstance(v, tuple | list) else v for v in value], ensure_ascii=False)
-    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[arg-type]
-        return None
+def _json(value: object) -> str:
+    """A list-like cell as JSON text (tuples of pairs become lists of lists)."""
+    items = value.tolist() if isinstance(value, np.ndarray) else value
+    return json.dumps([list(v) if isinstance(v, tuple | list) else v for v in items],  # type: ignore[union-attr]
+                      ensure_ascii=False)
+
+
+def column_values(values: pd.Series, column: sa.Column[Any]) -> builtins.list[object]:
+    """One frame column as SQL values: missing → NULL, dates → ``date``, list-likes → JSON text, numpy → Python.
+
+    Column-wise, so a large capture is converted in a few passes rather than cell by cell.
+    """
     if isinstance(column.type, sa.Date):
-        return pd.Timestamp(value).date()  # type: ignore[arg-type]
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(column.type, sa.Text) and not isinstance(value, str):
-        return str(value)
-    return value
+        stamps = pd.to_datetime(values)
+        return stamps.dt.date.astype(object).where(stamps.notna(), None).tolist()
+    if values.dtype == object and any(isinstance(v, tuple | list | np.ndarray) for v in values):
+        cache: dict[object, str] = {}
+        out: builtins.list[object] = []
+        for v in values:
+            if isinstance(v, tuple | list | np.ndarray):
+                key = tuple(v) if not isinstance(v, tuple) else v
+                try:
+                    text = cache.get(key) or cache.setdefault(key, _json(v))
+                except TypeError:  # unhashable items: no cache
+                    text = _json(v)
+                out.append(text)
+            else:
+                out.append(None if v is None or pd.isna(v) else str(v))
+        return out
+    missing = values.isna().to_numpy()
+    boxed = values.to_numpy(dtype=object)  # numpy scalars become Python ints, floats and bools
+    if isinstance(column.type, sa.Text) and not pd.api.types.is_string_dtype(values):
+        boxed = np.array([str(v) for v in boxed], dtype=object)
+    return [None if m else v for v, m in zip(boxed.tolist(), missing.tolist(), strict=True)]
 
 
 def frame_rows(capture_id: int, frame: pd.DataFrame, table: sa.Table) -> builtins.list[dict[str, object]]:
     """The frame as rows for ``table``: only the columns the table has, ``row_no`` in frame order."""
     cols = [c for c in table.columns if c.name in frame.columns]
-    rows = []
-    for i, values in enumerate(frame[[c.name for c in cols]].itertuples(index=False, name=None)):
-        row: dict[str, object] = {"capture_id": capture_id, "row_no": i}
-        row.update({c.name: _cell(v, c) for c, v in zip(cols, values, strict=True)})
-        rows.append(row)
-    return rows
+    names = ["capture_id", "row_no", *(c.name for c in cols)]
+    n = len(frame)
+    columns = [[capture_id] * n, list(range(n)), *(column_values(frame[c.name], c) for c in cols)]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 def _is_race(error: sa_exc.DBAPIError) -> bool:
