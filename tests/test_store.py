@@ -10,8 +10,11 @@ import datetime as dt
 import hashlib
 import json
 import os
+import subprocess
+import sys
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -122,6 +125,42 @@ def test_stores_opened_at_once_create_the_schema_once(store_url: str) -> None:
     s = CaptureStore.from_url(store_url)
     assert len(s.list()) == 1
     assert s.version() == store_module.SCHEMA_VERSION
+    s.engine.dispose()
+
+
+_STARTER = """
+import pathlib, sys, time
+from analysis.store import CaptureStore
+sys.path.insert(0, sys.argv[3])
+from older_version import OLDER_AS_OF, older_page_bytes
+folder = pathlib.Path(sys.argv[2])
+(folder / f"ready-{sys.argv[4]}").touch()
+deadline = time.monotonic() + 60
+while not (folder / "go").exists() and time.monotonic() < deadline:  # a barrier across processes
+    time.sleep(0.005)
+store = CaptureStore.from_url(sys.argv[1])
+info, created = store.add(older_page_bytes(), "older.txt", as_of=OLDER_AS_OF)
+print(info.id, int(created))
+"""
+
+
+def test_processes_starting_at_once_share_one_schema_and_one_capture(store_url: str, tmp_path: Path) -> None:
+    """Separate processes (as app replicas are) open a fresh store at the same moment and add the same file."""
+    n = 2
+    tests_dir = str(Path(__file__).parent)
+    procs = [subprocess.Popen([sys.executable, "-c", _STARTER, store_url, str(tmp_path), tests_dir, str(k)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for k in range(n)]
+    deadline = time.monotonic() + 120
+    while len(list(tmp_path.glob("ready-*"))) < n and time.monotonic() < deadline:
+        assert all(p.poll() is None for p in procs), [p.communicate() for p in procs]
+        time.sleep(0.01)
+    (tmp_path / "go").touch()
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0] * n, [err for _, err in results]
+    ids_created = [tuple(map(int, out.split())) for out, _ in results]
+    assert len({i for i, _ in ids_created}) == 1 and sum(c for _, c in ids_created) == 1
+    s = CaptureStore.from_url(store_url)
+    assert len(s.list()) == 1 and s.version() == store_module.SCHEMA_VERSION
     s.engine.dispose()
 
 
