@@ -59,7 +59,7 @@ sys.path[:0] = [str(ROOT), str(HERE)]  # a script, not a package: the tests' hel
 import scenes  # noqa: E402
 from bench_parse import make_distinct_page  # noqa: E402
 
-from tests.browser.helpers import CHROMIUM, LAUNCH_ARGS, RENDERED_JS, StreamlitServer  # noqa: E402
+from tests.browser.helpers import CHROMIUM, LAUNCH_ARGS, RENDERED_JS, StreamlitServer, open_options  # noqa: E402
 
 T = TypeVar("T")
 VIEWPORT = {"width": 1400, "height": 900}
@@ -195,7 +195,7 @@ def measure(browser: Browser, base_url: str, target: Target) -> tuple[float, flo
         first = _wait_result(page, f"{target.server} {target.name} first render")
         if target.changed is None:
             return first, None
-        page.locator(".st-key-f_formats input").click()
+        open_options(page, "f_formats")
         page.get_by_role("option", name="webinar", exact=True).click()  # the list stays open: nothing sent yet
         page.evaluate("(expr) => window.__bench.arm(expr)", target.changed)
         page.keyboard.press("Escape")  # closing the list sends the value: the clock starts here

@@ -210,8 +210,12 @@ def capture(out_dir: Path, rounds: int = 3) -> dict[str, Node]:
     Also times the app's script in AppTest (no browser, warm cache): ``script_ms`` is the median of
     ``rounds`` runs of the page with no filter ("first") and of the run after the Format change ("rerun").
     """
+    import logging
+
     from streamlit.testing.v1 import AppTest
 
+    # AppTest runs the script outside a server: Streamlit warns about the missing run context on every call.
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
     out_dir.mkdir(parents=True, exist_ok=True)
     scenes: dict[str, Node] = {}
     for name, file, path in PAGES:

@@ -182,9 +182,23 @@ def headings(page: Page, tag: str = "h1") -> list[str]:
     return [t.strip() for t in page.locator(f'[data-testid="stMain"] {tag}').all_inner_texts()]
 
 
+def open_options(page: Page, key: str) -> None:
+    """Open the option list of the multiselect or selectbox with widget key ``key``.
+
+    Streamlit 1.67 draws them as comboboxes whose list opens from their "Open" button (a click in the text box
+    only focuses it); older versions open on a click in the box, which is the fallback.
+    """
+    button = page.locator(f'.st-key-{key} button[aria-haspopup="listbox"]')
+    if button.count():
+        button.click()
+    else:
+        page.locator(f".st-key-{key} input").click()
+    page.get_by_role("listbox").first.wait_for()
+
+
 def choose_option(page: Page, key: str, option: str) -> None:
     """Pick ``option`` in the multiselect or selectbox with widget key ``key``, then close its list."""
-    page.locator(f".st-key-{key} input").click()
+    open_options(page, key)
     page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")
 

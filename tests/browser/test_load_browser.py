@@ -134,6 +134,7 @@ def _sequential_loads(browser: Browser, base_url: str, problems: list[str]) -> N
         context.close()
 
 
+@pytest.mark.timeout(1800)  # the longest test of the suite: more than the default 15 minutes on a busy machine
 def test_twenty_sessions_then_two_hundred_loads_hold_memory(browser: Browser, load_server: StreamlitServer) -> None:
     pid = load_server.pid
     problems: list[str] = []
