@@ -259,8 +259,9 @@ class CaptureStore:
     @classmethod
     def from_url(cls, url: str) -> CaptureStore:
         """A store at ``url`` (``sqlite:///path``, ``postgresql+psycopg://…``)."""
-        if url.startswith("postgresql://"):  # the plain scheme picks psycopg2, which is not installed
-            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        for plain in ("postgresql://", "postgres://"):  # the plain schemes pick psycopg2, which is not installed
+            if url.startswith(plain):
+                url = "postgresql+psycopg://" + url.removeprefix(plain)
         kwargs: dict[str, Any] = {}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"timeout": 30}  # wait for another writer instead of failing at once
@@ -358,6 +359,7 @@ class CaptureStore:
 
         Raises:
             KeyError: there is no such capture.
+            ScheduleError: the stored bytes no longer read as a schedule (only after a change of the reader).
         """
         with self.engine.connect() as conn:
             row = conn.execute(
@@ -442,15 +444,17 @@ class CaptureStore:
                 conn.execute(table.insert(), rows)
 
     def ensure_bundled(self) -> CaptureInfo:
-        """The bundled page as a capture (as of its ``data/source.yaml`` date); stored first if missing.
+        """The bundled page (``data/raw``'s file as it is now) as a capture, as of its ``data/source.yaml`` date.
 
-        On a fresh store it becomes capture #1. Deleting it is undone by the next call.
+        Stored first if missing, so on a fresh store it is capture #1. Deleting it is undone by the next call;
+        a changed bundled file becomes a new capture (the earlier one stays, marked bundled).
         """
-        for info in self.list():
-            if info.bundled:
-                return info
         path = load_reference().source.file
-        info, _ = self.add(path.read_bytes(), path.name)
+        data = path.read_bytes()
+        found = self.find(_sha256(data))
+        if found is not None:
+            return found
+        info, _ = self.add(data, path.name)
         return info
 
     def rename(self, capture_id: int, name: str) -> None:
