@@ -13,15 +13,15 @@ way (``python -m streamlit run <script> --server.headless true --server.address 
   labels, options and defaults) and the same text, metrics and tables, with no data work and no cache;
 * **bare**: ``benchmarks/bare_page.py``, one Plotly bar chart and the same Format multiselect.
 
-The interaction is the same on all three: pick "webinar" in the sidebar's Format multiselect and close the list
-with Escape (Streamlit sends a multiselect's value when its list closes, so the clock starts at that Escape).
+The interaction is the same on all three: open the sidebar's Format multiselect, pick "webinar" (Streamlit 1.67
+sends a multiselect's value at each pick, so the clock starts at that click), close the list with Escape.
 
 Two figures per visit, each in a new browser context (a cold browser cache, as for a new visitor), measured in
 the browser with ``performance.now()`` by a script installed before the page loads:
 
 * first render: navigation start to "fully rendered" (the tests' definition, ``tests/browser/helpers.py``:
   the run has finished, no status widget, the websocket connected, and every expected Plotly chart drawn);
-* rerun: the Escape to fully rendered AND showing the change (the filter caption "Filters: Format: webinar";
+* rerun: the click on "webinar" to fully rendered AND showing the change (the filter caption "Filters: Format: webinar";
   the bare chart's subtitle). Pages that do not show the filters (Captures, Changes) have no rerun figure.
 
 Each figure ends at the later of that moment and the last DOM change inside ``stMain``, taken once the page has
@@ -196,9 +196,9 @@ def measure(browser: Browser, base_url: str, target: Target) -> tuple[float, flo
         if target.changed is None:
             return first, None
         open_options(page, "f_formats")
-        page.get_by_role("option", name="webinar", exact=True).click()  # the list stays open: nothing sent yet
         page.evaluate("(expr) => window.__bench.arm(expr)", target.changed)
-        page.keyboard.press("Escape")  # closing the list sends the value: the clock starts here
+        page.get_by_role("option", name="webinar", exact=True).click()  # sends the value: the clock starts here
+        page.keyboard.press("Escape")  # closes the list (sends nothing more)
         return first, _wait_result(page, f"{target.server} {target.name} rerun")
     finally:
         context.close()  # type: ignore[attr-defined]
@@ -343,8 +343,8 @@ def report(
         )
     skipped = sorted({s for scene in found.values() for s in scene["skipped"]})
     print(
-        f"\nMedians in ms, in Chromium with performance.now(): navigation start (first) or the Escape that closes the"
-        f" Format list (rerun) to fully rendered; {len(bare.first)} rounds; {os.cpu_count()} CPUs, load average"
+        f"\nMedians in ms, in Chromium with performance.now(): navigation start (first) or the click on 'webinar' in"
+        f" the Format list (rerun) to fully rendered; {len(bare.first)} rounds; {os.cpu_count()} CPUs, load average"
         f" {os.getloadavg()[0]:.1f}; {len(RETRIED)} visit(s) measured again after a failure (see stderr). Script"
         f" times: the app's script alone in AppTest (warm cache, no browser), median of 3."
     )

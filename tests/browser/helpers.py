@@ -193,7 +193,7 @@ def open_options(page: Page, key: str) -> None:
         button.click()
     else:
         page.locator(f".st-key-{key} input").click()
-    page.get_by_role("listbox").first.wait_for()
+    page.locator(f'.st-key-{key} [aria-expanded="true"]').first.wait_for()
 
 
 def choose_option(page: Page, key: str, option: str) -> None:
