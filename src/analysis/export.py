@@ -2,7 +2,8 @@
 
 A text cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed with ``'``
 (OWASP's advice against CSV/formula injection). Numbers, dates and booleans are left as they are.
-List-like cells (tuples) are written as "a; b".
+List-like cells (tuples) are written as "a; b" (a (text, href) link pair as "text <href>"), and a missing
+value in a text column as an empty cell, so no exported table ever reads "nan", "None" or "NaT".
 """
 
 from __future__ import annotations
@@ -27,9 +28,29 @@ def neutralise_text(value: object) -> object:
     return value
 
 
-def _flat(value: object) -> object:
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and value != value
+
+
+def _item(value: object) -> str:
+    if _missing(value):
+        return ""
     if isinstance(value, tuple | list):
-        return "; ".join(str(v) for v in value)
+        parts = [_item(v) for v in value]
+        if len(parts) == 2 and parts[1].startswith(("http://", "https://", "/", "mailto:")):
+            return f"{parts[0]} <{parts[1]}>" if parts[0] else parts[1]
+        return " ".join(p for p in parts if p)
+    return str(value)
+
+
+def _flat(value: object) -> object:
+    """A cell as exported: lists joined with "; ", a missing value as ""; anything else unchanged."""
+    if isinstance(value, tuple | list):
+        return "; ".join(p for p in (_item(v) for v in value) if p)
+    if _missing(value):
+        return ""
     return value
 
 
@@ -42,6 +63,22 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(_flat).map(neutralise_text)
+    return out
+
+
+def readable_frame(frame: pd.DataFrame, date_format: str = "%-d %b %Y") -> pd.DataFrame:
+    """A copy for showing to people (``st.dataframe``): every text or list column as plain text with
+    missing values as "", dates as "7 May 2020" ("" when missing), numbers and booleans unchanged.
+
+    No cell reads "nan", "None" or "NaT". Does not mutate ``frame``.
+    """
+    out = frame.copy()
+    for col in out.columns:
+        series = out[col]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            out[col] = series.dt.strftime(date_format).fillna("").astype(object)
+        elif series.dtype == object or pd.api.types.is_string_dtype(series):
+            out[col] = series.map(_flat).map(lambda v: v if isinstance(v, str) else str(v)).astype(object)
     return out
 
 

@@ -36,7 +36,7 @@ from .aggregate import (
     timing,
     weekly_counts,
 )
-from .network import HUB_TYPE, NO_WG, PERSON_TYPE, SEVERAL_WGS, data_scale, place_labels
+from .network import HUB_TYPE, NO_WG, PERSON_TYPE, SEVERAL_WGS, Box, data_scale, label_box, place_labels
 from .schedule import Schedule
 
 # ------------------------------------------------------------------------------------------------ colours
@@ -264,11 +264,24 @@ MIN_BODY_PT, MIN_SOURCE_PT, MIN_TITLE_PT = 9.0, 7.0, 11.0
 
 @dataclass(frozen=True)
 class ExportPreset:
-    """A physical size for a chart image: width and height in cm, and the output resolution (DPI)."""
+    """A physical size for a chart image: width and (least) height in cm, the output resolution (DPI), and
+    the greatest height a tall chart may grow to (``max_height_cm``; equal to ``height_cm`` for a slide,
+    whose shape is fixed)."""
 
     width_cm: float
     height_cm: float
     dpi: int
+    max_height_cm: float | None = None
+
+    @property
+    def max_height_px(self) -> int:
+        """Greatest layout height in CSS pixels."""
+        return round((self.max_height_cm or self.height_cm) / CM_PER_INCH * CSS_DPI)
+
+    def height_for(self, fig: go.Figure) -> int:
+        """The layout height for ``fig``: its own height, kept between the preset's least and greatest."""
+        own = fig.layout.height or self.height_px
+        return max(self.height_px, min(int(own), self.max_height_px))
 
     @property
     def width_px(self) -> int:
@@ -301,8 +314,8 @@ class ExportPreset:
 
 
 PRESETS: Mapping[str, ExportPreset] = {
-    "A4 column (16 cm)": ExportPreset(16.0, 12.0, 288),
-    "A4 landscape full width": ExportPreset(27.7, 15.0, 288),
+    "A4 column (16 cm)": ExportPreset(16.0, 12.0, 288, max_height_cm=24.0),
+    "A4 landscape full width": ExportPreset(27.7, 15.0, 288, max_height_cm=18.0),
     "16:9 slide": ExportPreset(33.867, 19.05, 144),
 }
 """The document sizes charts are exported at: an A4 text column, the full width of an A4 landscape page
@@ -310,23 +323,30 @@ PRESETS: Mapping[str, ExportPreset] = {
 (3 image pixels per layout pixel, so the PNG's size is a whole number of pixels), the slide 144 dpi (1920 × 1080)."""
 EXPORT_PRESETS: Mapping[str, tuple[int, int, float]] = {
     name: (p.width_px, p.height_px, p.scale) for name, p in PRESETS.items()}
-"""name → (layout width px, layout height px, scale): the PNG is (width × scale) × (height × scale) pixels.
-At these sizes body text is ≥ 9 pt, the source line ≥ 7 pt and the title ≥ 11 pt (:func:`sized_for`)."""
+"""name → (layout width px, least layout height px, scale). The PNG is (width × scale) pixels wide; it is
+(height × scale) pixels high, or taller for a tall chart (a timeline with many rows) up to the preset's
+greatest height (24 cm in an A4 column, 18 cm across an A4 landscape page; a slide never grows):
+``PRESETS[name].height_for(fig)`` gives the layout height. At these sizes body text is ≥ 9 pt, the
+source line ≥ 7 pt and the title ≥ 11 pt (:func:`sized_for`)."""
 
 
-def _raise_font(font: object, minimum: int) -> None:
-    size = getattr(font, "size", None)
+def _raise_font(font: object, minimum: int, inherited: float | None = None) -> None:
+    """Set ``font.size`` to at least ``minimum``; an unset size counts as ``inherited`` (what it shows)."""
+    size = getattr(font, "size", None) or inherited
     if size is None or size < minimum:
         font.size = minimum  # type: ignore[attr-defined]
+    elif getattr(font, "size", None) is None:
+        font.size = size  # type: ignore[attr-defined]
 
 
 def sized_for(fig: go.Figure, preset: str) -> go.Figure:
     """A copy of ``fig`` laid out at a document size from :data:`EXPORT_PRESETS`, independent of any window.
 
-    Width and height are fixed to the preset; every font is raised, where smaller, so that at the
-    preset's physical size body text (ticks, legend, labels, hovers) prints at ≥ 9 pt, the source
-    line at ≥ 7 pt and the title at ≥ 11 pt. ``layout.meta["preset"]`` names the preset. Does not
-    mutate ``fig``. Raises KeyError for an unknown preset name.
+    The width is fixed to the preset and the height is ``PRESETS[preset].height_for(fig)``; every font
+    is raised, where smaller, so that at the preset's physical size body text (ticks, legend, labels,
+    hovers) prints at ≥ 9 pt, the source line at ≥ 7 pt and the title at ≥ 11 pt. Network labels that
+    would now collide are dropped (the node keeps its hover). ``layout.meta["preset"]`` names the preset.
+    Does not mutate ``fig``. Raises KeyError for an unknown preset name.
     """
     p = PRESETS[preset]
     out = go.Figure(fig)
@@ -334,38 +354,80 @@ def sized_for(fig: go.Figure, preset: str) -> go.Figure:
     lay = out.layout
     meta = dict(lay.meta or {})
     meta["preset"] = preset
-    out.update_layout(width=p.width_px, height=p.height_px, meta=meta, autosize=False)
-    _raise_font(lay.font, body)
-    _raise_font(lay.title.font, title)
-    _raise_font(lay.title.subtitle.font, body)
-    _raise_font(lay.legend.font, body)
-    _raise_font(lay.legend.title.font, body)
-    _raise_font(lay.hoverlabel.font, body)
+    height = p.height_for(fig)
+    out.update_layout(width=p.width_px, height=height, meta=meta, autosize=False)
+    tpl = lay.template.layout
+    base = lay.font.size or tpl.font.size or BODY_SIZE
+    _raise_font(lay.font, body, base)
+    _raise_font(lay.title.font, title, tpl.title.font.size or TITLE_SIZE)
+    _raise_font(lay.title.subtitle.font, body, base)
+    _raise_font(lay.legend.font, body, tpl.legend.font.size or base)
+    _raise_font(lay.legend.title.font, body, tpl.legend.title.font.size or base)
+    _raise_font(lay.hoverlabel.font, body, tpl.hoverlabel.font.size or base)
     for axis in [*out.select_xaxes(), *out.select_yaxes()]:
-        _raise_font(axis.tickfont, body)
-        _raise_font(axis.title.font, body)
+        _raise_font(axis.tickfont, body, base)
+        _raise_font(axis.title.font, body, base)
     for ann in lay.annotations:
         _raise_font(ann.font, source if ann.name == "source" else body)
     for trace in out.data:
-        if getattr(trace, "textfont", None) is not None and "text" in trace:
+        if trace.type in ("scatter", "bar", "heatmap") and trace.text is not None:
             _raise_font(trace.textfont, body)
-        colorbar = getattr(getattr(trace, "marker", None), "colorbar", None) or getattr(trace, "colorbar", None)
-        if colorbar is not None:
-            _raise_font(colorbar.tickfont, body)
+        if trace.type == "heatmap" and trace.showscale is not False:
+            _raise_font(trace.colorbar.tickfont, body)
     if lay.legend.yref == "container" and lay.legend.y is not None:
-        out.update_layout(legend_y=1 - HEADER_PX / p.height_px)
+        out.update_layout(legend_y=1 - HEADER_PX / height)
+    _declutter_labels(out)
     return out
 
 
+def _declutter_labels(fig: go.Figure) -> None:
+    """Drop network labels (node traces, ``meta`` "nodes") that would overlap another label at the figure's
+    current size and fonts, biggest nodes first; used after resizing, when the placement made for the
+    screen no longer holds. Does nothing to other figures."""
+    nodes = [t for t in fig.data if t.meta == "nodes"]
+    lay = fig.layout
+    if not nodes or lay.width is None or lay.xaxis.range is None or lay.yaxis.range is None:
+        return
+    m = lay.margin
+    w = lay.width - (m.l or 0) - (m.r or 0)
+    h = (lay.height or NETWORK_HEIGHT) - (m.t or 0) - (m.b or 0)
+    (x0, x1), (y0, y1) = lay.xaxis.range, lay.yaxis.range
+    scale = min(w / (x1 - x0), h / (y1 - y0))
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    entries = []
+    for trace in nodes:
+        font = trace.textfont.size or lay.font.size or BODY_SIZE
+        positions = trace.textposition if isinstance(trace.textposition, tuple | list) else (
+            [trace.textposition] * len(trace.x))
+        for i, (x, y, text, where, size) in enumerate(zip(trace.x, trace.y, trace.text, positions,
+                                                          trace.marker.size, strict=True)):
+            if text:
+                px, py = w / 2 + (x - cx) * scale, h / 2 + (y - cy) * scale
+                entries.append((-size, trace, i, label_box(px, py, html.unescape(text), where, font, size)))
+    kept: list[Box] = []
+    drop: dict[int, set[int]] = {}
+    for _, trace, i, box in sorted(entries, key=lambda e: e[0]):
+        inside = box.x0 >= 0 and box.y0 >= 0 and box.x1 <= w and box.y1 <= h
+        if inside and not any(box.overlaps(k, 3.0) for k in kept):
+            kept.append(box)
+        else:
+            drop.setdefault(id(trace), set()).add(i)
+    for trace in nodes:
+        gone = drop.get(id(trace))
+        if gone:
+            trace.text = [("" if i in gone else t) for i, t in enumerate(trace.text)]
+
+
 def to_png(fig: go.Figure, preset: str) -> bytes:
-    """PNG bytes of :func:`sized_for` ``(fig, preset)`` at the preset's resolution, through kaleido (which
+    """PNG bytes of :func:`sized_for` ``(fig, preset)`` at the preset's resolution (width × scale by
+    ``PRESETS[preset].height_for(fig)`` × scale pixels), through kaleido (which
     finds the system Chromium). Start ``kaleido.start_sync_server()`` around many calls to reuse one
     browser. Raises KeyError for an unknown preset."""
     p = PRESETS[preset]
     sized = sized_for(fig, preset)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="The kopts argument is ignored")
-        return sized.to_image(format="png", width=p.width_px, height=p.height_px, scale=p.scale)
+        return sized.to_image(format="png", width=p.width_px, height=sized.layout.height, scale=p.scale)
 
 
 # ------------------------------------------------------------------------------------------------ timeline
