@@ -11,7 +11,7 @@ import pytest
 
 from analysis import load_schedule
 from analysis.dictionary import COLUMNS, data_dictionary
-from analysis.export import neutralise_text, safe_frame, to_csv_bytes, to_xlsx_bytes
+from analysis.export import neutralise_text, readable_frame, safe_frame, to_csv_bytes, to_xlsx_bytes
 
 
 @pytest.mark.parametrize(
@@ -55,7 +55,7 @@ def test_safe_frame_neutralises_text_keeps_numbers_and_does_not_mutate() -> None
     safe = safe_frame(frame)
     pd.testing.assert_frame_equal(frame, before)
     assert safe["text"].tolist()[:4] == ["'=cmd|' /C calc'!A0", "plain", "'@user", "'-minus"]
-    assert pd.isna(safe["text"].iloc[4])
+    assert safe["text"].iloc[4] == ""  # a missing text cell is exported empty, never "nan" or "None"
     assert safe["number"].tolist() == [1, -2, 3, 4, 5] and safe["number"].dtype == "int64"
     assert safe["float"].tolist() == [0.5, -1.5, 2.0, 3.0, 4.0]
     assert safe["tuple"].tolist() == ["a; b", "", "'=x", "y", "z"]
@@ -127,3 +127,18 @@ def test_data_dictionary_covers_every_column_of_every_frame() -> None:
 def test_data_dictionary_refuses_an_undocumented_column() -> None:
     with pytest.raises(KeyError, match=r"sessions\.mystery"):
         data_dictionary({"sessions": pd.DataFrame({"session_id": [], "mystery": []})})
+
+
+def test_readable_frame_shows_no_missing_value_words() -> None:
+    frame = pd.DataFrame({
+        "text": ["a", None, float("nan")],
+        "when": pd.to_datetime(["2020-05-07", None, "2020-07-09"]),
+        "links": [(("Reflections", "https://example.org/r.pdf"),), (), (("", "https://example.org/x"),)],
+        "count": [1, 2, 3],
+    })
+    shown = readable_frame(frame)
+    assert shown["text"].tolist() == ["a", "", ""]
+    assert shown["when"].tolist() == ["7 May 2020", "", "9 Jul 2020"]
+    assert shown["links"].tolist() == ["Reflections <https://example.org/r.pdf>", "", "https://example.org/x"]
+    assert shown["count"].tolist() == [1, 2, 3]
+    assert frame["text"].isna().sum() == 2  # not mutated
