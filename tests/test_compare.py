@@ -113,6 +113,10 @@ CASES = [
      {"scheduled"}),
     (row("9 May", "Access to services", "WHO", WEBINAR), row("TBD", "Access to services", "WHO", WEBINAR),
      {"unscheduled"}),
+    (row("32 May", "Access to services", "WHO", WEBINAR), row("9 May", "Access to services", "WHO", WEBINAR),
+     {"scheduled"}),  # an unreadable date counts as undated
+    (row("5 May", "Access to services", "WHO", WEBINAR), row("5-6 May", "Access to services", "WHO", WEBINAR),
+     {"moved"}),  # same start, now two days
     (row("9 May", "Access to services", "WHO", WEBINAR),
      row("9 May", "Access to services", "WHO", WEBINAR.replace("Webinar", "Listening Sessions (2)")), {"format"}),
     (row("9 May", "Access to services", "WHO", WEBINAR), row("9 May", "Access to services", "WHO, UNICEF", WEBINAR),

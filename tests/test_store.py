@@ -355,7 +355,7 @@ def pages(draw: st.DrawFn) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(page=pages())
 def test_re_adding_a_capture_is_a_no_op(page: bytes) -> None:
     with tempfile.TemporaryDirectory() as folder:
