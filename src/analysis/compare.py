@@ -107,6 +107,11 @@ class Side:
 
 
 def prepare(schedule: Schedule) -> Side:
+    """A schedule's records ready for :func:`match`: match keys, normalised fields, dates, open flags.
+
+    The key is the data layer's ``match_key`` when every record has one, else the same recipe computed here
+    (normalised topic | sorted lead identities | working group). Does not mutate ``schedule``.
+    """
     s = schedule.sessions.reset_index(drop=True)
     lead_ids, lead_text, affil = _lead_tables(schedule)
     sids = s["session_id"].tolist()
