@@ -8,22 +8,10 @@ from analysis.history_figures import backlog_figure
 from dashboard import charts, ui, widgets
 from dashboard.state import current_view
 
-# Widths in pixels: the default columns fit a 1024 px window with the sidebar open; long text wraps in a row.
-COLUMNS = {
-    "item": st.column_config.TextColumn("Item", width=190, help="The record: date (or TBD) and topic."),
-    "leads": st.column_config.TextColumn("Leads", width=150, help="Who to ask."),
-    "working group": st.column_config.TextColumn("Working group", width=110),
-    "date status": st.column_config.TextColumn("Date", width=100, help="Held, planned, or still to be scheduled."),
-    "what is missing": st.column_config.TextColumn("What is missing", width=150),
-    "days waiting": st.column_config.NumberColumn("Days waiting", width=80, format="%d",
-                                                  help="Days since the item first appeared without a date."),
-    "section": st.column_config.TextColumn("Section", width=90),
-    "missing count": st.column_config.NumberColumn("Gaps", width=60, help="Core fields TBD or missing."),
-    "source line(s)": st.column_config.TextColumn("Line", width=60, help="Line(s) of the source page."),
-    "first seen": st.column_config.TextColumn("First seen", width=100),
-    "session_id": None,
-}
-MAIN = ["item", "leads", "working group", "date status", "what is missing"]
+LABELS = {"item": "Item", "leads": "Leads", "working group": "Working group", "date status": "Date",
+          "what is missing": "What is missing", "days waiting": "Days waiting", "section": "Section",
+          "missing count": "Gaps", "source line(s)": "Line", "first seen": "First seen"}
+MAIN = ["item", "what is missing", "leads", "date status", "working group"]
 MORE = ["section", "missing count", "source line(s)"]
 
 view = current_view()
@@ -53,8 +41,8 @@ if ui.require_records(view):
         shown = MAIN + (["days waiting"] if ageing_known else [])
         if more:
             shown += MORE + (["first seen"] if ageing_known else [])
-        st.dataframe(chase, hide_index=True, key="gaps_table", column_order=shown, column_config=COLUMNS,
-                     row_height=64)
+        with st.container(key="gaps_table"):
+            widgets.text_table(chase[shown], LABELS)
         if ageing_known:
             st.caption("Sorted by how much is missing, then by days waiting (longest first).")
         else:

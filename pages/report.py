@@ -13,6 +13,8 @@ from dashboard.state import current_view
 HEAD_CSS = """
 <style>
 .st-key-report_head h1 { font-size: 1.9rem; padding-top: 0; }
+.metrics { grid-template-columns: repeat(auto-fit, minmax(7.5rem, 1fr)) !important; }
+.metric b { white-space: normal !important; }
 @media print {
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
   .modebar-container { display: none !important; }
@@ -45,14 +47,8 @@ if ui.require_records(view):
         widgets.chart(figs["timeline"], key="report_timeline")
     with top[1]:
         widgets.chart(figs["matrix"], key="report_matrix")
-    bottom = widgets.row("report-bottom", 2)
-    with bottom[0]:
-        widgets.chart(figs["network"], key="report_network")
-    with bottom[1]:
-        st.markdown("**Open gaps**")
-        st.dataframe(open_gaps(view.schedule), hide_index=True, key="report_gaps", column_config={
-            "Record": st.column_config.TextColumn(width="medium"),
-            "What is missing": st.column_config.TextColumn(width="medium"),
-            "Line": st.column_config.NumberColumn(format="%d", width="small"),
-        })
+    widgets.chart(figs["network"], key="report_network")
+    st.markdown("**Open gaps**")
+    with st.container(key="report_gaps"):
+        widgets.text_table(open_gaps(view.schedule))
 ui.footer(view)

@@ -36,12 +36,11 @@ def md(text: object) -> str:
 MIN_CELL_REM = 28
 _LAYOUT_CSS = f"""
 <style>
-[class*="st-key-cell-"] {{ flex: 1 1 {MIN_CELL_REM}rem !important;
+[data-testid="stLayoutWrapper"]:has(> [class*="st-key-cell-"]) {{ flex: 1 1 {MIN_CELL_REM}rem !important;
   min-width: min(100%, {MIN_CELL_REM}rem) !important; }}
 [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div {{ white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; }}
 [data-testid="stMetricValue"] > div {{ white-space: normal !important; overflow-wrap: anywhere; }}
-[data-testid="stMain"] .block-container {{ overflow-x: hidden; }}
 </style>
 """
 
@@ -122,6 +121,14 @@ def chart(fig: go.Figure, key: str, *, export: bool = True, **kwargs: object) ->
     if export:
         export_menu(fig, key)
     return state
+
+
+def text_table(frame: pd.DataFrame, labels: dict[str, str] | None = None) -> None:
+    """A static table whose text wraps to the page width (no sideways scrolling): for short lists people read
+    whole. st.table reads cells as Markdown, so every cell and header is escaped first."""
+    shown = frame.rename(columns=labels or {})
+    shown = shown.map(md).rename(columns=md)
+    st.table(shown, hide_index=True)
 
 
 def csv_button(frame: pd.DataFrame, label: str, file_name: str, key: str) -> None:
