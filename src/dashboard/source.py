@@ -286,11 +286,15 @@ def upload_controls(container: Any = None, key: str = UPLOAD_KEY) -> None:
         help=f"A copy of the schedule page: the pipe scrape, the page saved as HTML, a pasted table (TSV) or "
         f"CSV; at most {limit_text()}. It is added to the captures and shown in this browser tab only.",
     )
-    left, right = box.columns([3, 2], vertical_alignment="bottom")
-    left.date_input("As of", value=None, key=f"{key}_as_of", format="DD/MM/YYYY",
-                    help="The date the page was captured; left empty, the page's own date or the upload date.")
-    right.checkbox("Partial page", key=f"{key}_partial",
-                   help="The file holds only part of the page: missing rows are not reported as dropped.")
+    box.date_input("As of", value=None, key=f"{key}_as_of", format="DD/MM/YYYY",
+                   help="The date the page was captured; left empty, the page's own date or the upload date.")
+    box.checkbox("Partial page", key=f"{key}_partial",
+                 help="The file holds only part of the page: missing rows are not reported as dropped.")
+    as_of, partial = st.session_state.get(f"{key}_as_of"), st.session_state.get(f"{key}_partial")
+    if as_of or partial:
+        when = f" as of {as_of:%-d %B %Y}" if as_of else ""
+        box.container(key=f"{key}_next").caption(
+            f"The next file will be read{when}{' as a partial page' if partial else ''}.")
 
 
 def sidebar_source(current: Chosen) -> None:

@@ -8,6 +8,7 @@ sidebar's navigation links, which keep the browser session (a ``goto`` would sta
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -82,16 +83,18 @@ def upload(page: Page, path: Path, *, key: str = "upload_file") -> None:
 
 
 def set_as_of(page: Page, day: str, *, key: str = "upload_file") -> None:
-    """Type a date (DD/MM/YYYY) into the uploader's "As of" box and confirm it."""
-    box = page.locator(f".st-key-{key}_as_of input")
-    box.click()
-    box.fill(day)
-    box.press("Enter")
-    page.keyboard.press("Escape")
-    page.wait_for_function(
-        "([k, d]) => { const i = document.querySelector('.st-key-' + k + '_as_of input'); return i && i.value === d; }",
-        arg=[key, day],
-    )
+    """Type a date (DD/MM/YYYY) into the uploader's "As of" field (day, month and year spin buttons) and leave it."""
+    field = page.locator(f".st-key-{key}_as_of")
+    field.locator('[data-type="day"]').click()
+    page.keyboard.type(day.replace("/", ""))
+    dd, mm, yyyy = day.split("/")
+    for part, value in (("day", dd), ("month", mm), ("year", yyyy)):
+        assert field.locator(f'[data-type="{part}"]').inner_text().lstrip("0") == value.lstrip("0"), part
+    # The field sends its value when it loses focus; leave it now, so a later click (a page link) is not
+    # swallowed by that rerun.
+    page.locator('[data-testid="stSidebar"] h2').first.click()
+    day_text = dt.datetime.strptime(day, "%d/%m/%Y").strftime("%-d %B %Y")
+    page.locator(f".st-key-{key}_next").get_by_text(f"as of {day_text}").wait_for()
     wait_rendered(page, 0)
 
 
@@ -99,8 +102,8 @@ def go(page: Page, name: str, charts: int = 0) -> None:
     """Switch to page ``name`` with the sidebar's navigation link (same session) and wait until it has rendered."""
     nav = page.locator('[data-testid="stSidebarNav"]')
     nav.get_by_role("link", name=NAV[name], exact=True).click()
-    slug = "" if name == "overview" else name
-    page.wait_for_url(re.compile(rf"/{slug}(\?.*)?$"))
+    path = "/" if name == "overview" else f"/{name}"
+    page.wait_for_function("(p) => location.pathname === p", arg=path)
     wait_rendered(page, charts)
 
 

@@ -1,0 +1,89 @@
+"""The Changes page in Chromium: upload an older version of the page (as of 15 May 2020, partial), then the bundled
+page, open Changes, and see the detention session's move as an arrow, the changes table, and the CSV download."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser
+
+from tests.older_version import OLDER_AS_OF, older_page_bytes
+
+from .capture_helpers import BUNDLED, go, new_page, no_exception, set_as_of, start_server, upload, wait_footer, write
+from .helpers import StreamlitServer, wait_rendered
+
+pytestmark = pytest.mark.browser
+
+OLDER_NAME = "schedule-older.txt"
+
+# The moves chart as Plotly drew it: its annotations (the arrows) and its traces' names.
+MOVES_JS = """() => {
+  const gd = document.querySelector('.st-key-chg_moves .js-plotly-plot');
+  if (!gd || !gd._fullLayout) return null;
+  return {
+    arrows: (gd._fullLayout.annotations || []).filter((a) => a.showarrow).length,
+    traces: gd._fullData.map((t) => t.name),
+    drawnArrows: gd.querySelectorAll('.annotation-arrow-g path, .annotation path').length,
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
+    yield from start_server(tmp_path_factory.mktemp("store"))
+
+
+def test_changes_between_an_older_capture_and_the_bundled_page(browser: Browser, server: StreamlitServer,
+                                                                tmp_path: Path) -> None:
+    older = write(tmp_path, OLDER_NAME, older_page_bytes())
+    page = new_page(browser)
+    page.goto(server.url + "/")
+    wait_rendered(page, 1)
+
+    page.locator(".st-key-upload_file_partial label").click()  # the older capture ends after three rows
+    wait_rendered(page, 1)
+    set_as_of(page, f"{OLDER_AS_OF:%d/%m/%Y}")
+    upload(page, older)
+    wait_footer(page, OLDER_NAME)
+    upload(page, BUNDLED)  # the bundled bytes are capture #1 already: it is chosen again
+    wait_footer(page, BUNDLED.name)
+
+    go(page, "changes", 2)
+    no_exception(page)
+    main = page.locator('[data-testid="stMain"]')
+    summary = main.inner_text()
+    assert "1 moved" in summary and "old 3 records (partial)" in summary and "new 17 records" in summary
+
+    moves = page.evaluate(MOVES_JS)
+    assert moves is not None and moves["arrows"] == 1, moves  # the detention session: 19 May → 20 May
+    assert moves["drawnArrows"] >= 1
+    table = page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]')  # the changes table
+    assert table.count() == 1
+    table.locator("td", has_text=re.compile(r"^moved$")).first.wait_for(state="attached")
+    assert table.locator("td", has_text=re.compile(r"^20 May 2020$")).count() == 1
+
+    with page.expect_download() as download:
+        page.locator(".st-key-dl_changes button").click()
+    assert download.value.suggested_filename == "changes-2020-05-15-to-2020-06-19.csv"
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    moved = [r for r in rows if r["kind"] == "moved"]
+    assert len(moved) == 1
+    assert moved[0]["before"] == "19 May 2020" and moved[0]["after"] == "20 May 2020"
+    assert "Alternatives to detention" in moved[0]["label"]
+    assert {r["kind"] for r in rows} == {"moved", "format", "leads", "topic", "purpose"}
+    assert not any(v in ("None", "nan", "NaT") for r in rows for v in r.values())
+
+    page.locator(".st-key-chg_kinds input").click()
+    page.get_by_role("option", name="moved", exact=True).click()
+    page.keyboard.press("Escape")
+    wait_rendered(page, 2)
+    with page.expect_download() as download:
+        page.locator(".st-key-dl_changes button").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    assert [r["kind"] for r in rows] == ["moved"]
+    page.context.close()
