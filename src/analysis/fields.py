@@ -326,16 +326,21 @@ def _role_split(part: str, labels: tuple[str, ...]) -> tuple[str | None, str]:
     return None, part
 
 
+MAX_NAME_CHARS = 300
+"""A lead part longer than this is no name: it is kept as an unknown name and reported, unmatched."""
+_LONG_KEY = "\x00long"  # the key of an over-long part: never a known name, marker or join point
+
+
 @lru_cache(maxsize=16384)
 def _resolve(written: str, ref: Reference) -> Alias | None:
-    """``ref.resolve``, memoised: the same names recur in many cells."""
-    return ref.resolve(written)
+    """``ref.resolve``, memoised: the same names recur in many cells. Over-long text names nobody."""
+    return None if len(written) > MAX_NAME_CHARS else ref.resolve(written)
 
 
 @lru_cache(maxsize=16384)
 def _key(text: str) -> str:
-    """``norm_key``, memoised."""
-    return norm_key(text)
+    """``norm_key``, memoised; over-long text gets a key that matches nothing."""
+    return _LONG_KEY if len(text) > MAX_NAME_CHARS else norm_key(text)
 
 
 @lru_cache(maxsize=8)
@@ -385,6 +390,11 @@ def _read_part(joined: str, ref: Reference) -> _PartReading:
     """Read one name of a lead cell: a known name (maybe after a role label, a title or an honorific),
     "A and B", "others", TBD, a role label with no name, or an unknown name kept as written."""
     part = joined.strip().rstrip(".")
+    if len(part) > MAX_NAME_CHARS:
+        name = part[:MAX_NAME_CHARS - 1] + "…"
+        return _PartReading((Lead(name, part, "unknown", "", None, None, False, False),),
+                            (("leads", "warning", f"text over {MAX_NAME_CHARS} characters kept as an unknown "
+                              f"name: {_shown(part)}"),))
     alias = _resolve(joined, ref)
     if alias is not None:
         return _PartReading((Lead(alias.name, part, alias.kind, alias.organisation, alias.unit, None, True,
@@ -418,7 +428,7 @@ def _read_part(joined: str, ref: Reference) -> _PartReading:
     kind = _guess_kind(name, honorific or role is not None)
     what = "name (kind unknown)" if kind == "unknown" else f"{kind} name"
     return _PartReading((Lead(name, part, kind, name if kind == "organisation" else "", None, role, False, False),),
-                        (("leads", "warning", f"unresolved {what} kept as written: {name!r}"),))
+                        (("leads", "warning", f"unresolved {what} kept as written: {_shown(name)}"),))
 
 
 def _is_continuation(part: str, ref: Reference) -> bool:
@@ -531,6 +541,8 @@ class FormatField:
     issues: tuple[Issue, ...] = ()
 
 
+MAX_PHRASE_CHARS = 1000
+"""Only the first this many characters of a format or audience phrase are matched against the vocabularies."""
 _LABEL_RE = re.compile(r"\b(Format|Audiences?|Purpose)\s*:", re.IGNORECASE)
 _COUNT_RE = re.compile(  # at most three digits: "(2020)" is not a count worth believing, nor a 5000-digit one
     r"\((\d{1,3})\)|\b(\d{1,3})\s*(?:sessions|slots)\b|\b(two|three|four)\s+sessions\b", re.IGNORECASE)
@@ -629,21 +641,24 @@ def parse_format_cell(raw: str, ref: Reference) -> FormatField:
         if is_tbd(fmt_raw) or not fmt_raw:
             fmt = "TBD" if fmt_raw else None
         else:
-            plain = fmt_raw.translate(_QUOTES)
+            plain = fmt_raw[:MAX_PHRASE_CHARS].translate(_QUOTES)
+            if len(fmt_raw) > MAX_PHRASE_CHARS:
+                issues.append(("format", "warning", f"format text over {MAX_PHRASE_CHARS} characters: only its "
+                               f"start was read: {_shown(fmt_raw)}"))
             for cat in ref.formats:
                 if any(p.search(plain) for p in cat.patterns):
                     fmt = cat.name
                     break
             else:
                 fmt = "other"
-                issues.append(("format", "info", f"format not in the vocabulary: {fmt_raw!r}"))
+                issues.append(("format", "info", f"format not in the vocabulary: {_shown(fmt_raw)}"))
             cm = _COUNT_RE.search(plain)
             if fmt in NOT_EVENTS:
                 count = 0
             elif cm:
                 count = int(cm.group(1) or cm.group(2) or _WORD_NUM[cm.group(3).lower()])
             elif _PLURAL_RE.search(plain):
-                issues.append(("format", "info", f"{fmt_raw!r} gives no number of events; counted as 1"))
+                issues.append(("format", "info", f"{_shown(fmt_raw)} gives no number of events; counted as 1"))
             languages = tuple(lang for lang in ref.languages if re.search(rf"\b{lang}\b", plain))
             interpretation = bool(_INTERP_RE.search(plain))
             platform = next((p for p in ref.platforms if re.search(rf"\b{p}\b", plain, re.IGNORECASE)), None)
@@ -652,9 +667,9 @@ def parse_format_cell(raw: str, ref: Reference) -> FormatField:
     aud_raw = parts.get("audience")
     audiences: tuple[Audience, ...] = ()
     if aud_raw and not is_tbd(aud_raw):
-        audiences = _audiences(aud_raw, ref)
+        audiences = _audiences(aud_raw[:MAX_PHRASE_CHARS], ref)
         if not audiences:
-            issues.append(("audience", "warning", f"no known audience in {aud_raw!r}"))
+            issues.append(("audience", "warning", f"no known audience in {_shown(aud_raw)}"))
     elif aud_raw is not None and is_tbd(aud_raw):
         aud_raw = "TBD"
     purpose = parts.get("purpose")

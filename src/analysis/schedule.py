@@ -299,22 +299,25 @@ def _cross(*columns: tuple[np.ndarray, int]) -> tuple[np.ndarray, list[tuple[int
     return codes.reshape(-1), list(zip(*reversed(parts), strict=True))
 
 
-def _session_ids(sections: list[str], dates: list[str], topics: list[str | None], leads: list[str]) -> list[str]:
-    """Ids from a hash of the record's identifying text; repeats get "-2", "-3" … in order."""
+def _session_ids(sections: list[str], dates: list[str], topics: list[str | None], leads: list[str]) -> ArrayLike:
+    """Ids from a hash of the record's identifying text; repeats get "-2", "-3" … in order.
+
+    Each distinct (section, date, topic, leads) is hashed once; the repeat numbers are counted in pandas.
+    """
+    columns = [_factorize(values) for values in (sections, dates, topics, leads)]
+    codes, combos = _cross(*((c, len(v)) for c, v in columns))
     blake2s = hashlib.blake2s
-    bases = [
-        f"{section[0]}-{blake2s(f'{section}|{date}|{topic}|{lead}'.encode(), digest_size=4).hexdigest()}"
-        for section, date, topic, lead in zip(sections, dates, topics, leads, strict=True)
-    ]
-    if len(set(bases)) == len(bases):
-        return bases
-    seen: dict[str, int] = {}
-    ids = []
-    for base in bases:
-        n = seen.get(base, 0)
-        seen[base] = n + 1
-        ids.append(base if n == 0 else f"{base}-{n + 1}")
-    return ids
+    hashed = []
+    for combo in combos:
+        section, date, topic, lead = (columns[k][1][code] for k, code in enumerate(combo))
+        digest = blake2s(f"{section}|{date}|{topic}|{lead}".encode(), digest_size=4).hexdigest()
+        hashed.append(f"{(section or 's')[0]}-{digest}")
+    bases = pd.Series(_coded(hashed, codes, _STR))
+    if len(combos) == len(codes):
+        return bases.array
+    repeat = bases.groupby(codes).cumcount().to_numpy()
+    suffix = pd.Series(np.char.add("-", (repeat + 1).astype(str)), dtype=_STR).where(repeat > 0, "")
+    return (bases + suffix).array
 
 
 def _short_name(lead: Lead, ref: Reference) -> str:
@@ -506,11 +509,12 @@ def _when(d: DateField) -> str:
     return "TBD"
 
 
-def _labels(cells: _Cells, parsed: _Parsed, source_line: np.ndarray, ref: Reference) -> list[str]:
+def _labels(cells: _Cells, parsed: _Parsed, source_line: np.ndarray, ref: Reference) -> ArrayLike:
     """A unique, readable label per record: "7 May · Topic", "TBD · CERAH + IHEID: published commentary".
 
-    Records without a topic are named by their leads and format or publication; a placeholder says so.
-    Labels that would repeat get the leads, then the source line.
+    Records without a topic are named by their leads and format or publication; a placeholder says so with
+    its line. Labels that would repeat get the leads, then the source line. Each distinct (date, topic,
+    leads, format) is labelled once; the repeats are found and told apart in pandas.
     """
     whens = [_when(d) for d in parsed.dates]
     who = []
@@ -519,27 +523,29 @@ def _labels(cells: _Cells, parsed: _Parsed, source_line: np.ndarray, ref: Refere
         more = f" + {len(names) - 3} more" if len(names) > 3 else ""
         who.append(" + ".join(names[:3]) + more)
     what_fmt = [f.format or "format not stated" if f.format != TBD else "format TBD" for f in parsed.fmts]
-    labels = []
-    for i, (topic, d, lc, f) in enumerate(zip(cells.topic, parsed.d_codes.tolist(), parsed.l_codes.tolist(),
-                                              parsed.f_codes.tolist(), strict=True)):
-        if cells.placeholder[i]:
-            what = f"pipeline placeholder (line {source_line[i]})"
-        elif topic and topic != TBD:
-            what = topic
-        else:
-            what = f"{who[lc] or 'no leads'}: {what_fmt[f]}"
-        labels.append(f"{whens[d]} · {what}")
-    series = pd.Series(labels, dtype=object)
-    repeated = series.duplicated(keep=False).to_numpy()
+    t_codes, topics = _factorize(cells.topic)
+    codes, combos = _cross((parsed.d_codes, len(whens)), (t_codes, len(topics)), (parsed.l_codes, len(who)),
+                           (parsed.f_codes, len(what_fmt)))
+    distinct = []
+    by_leads = []  # the label is made from the leads (no topic)
+    for d, t, lc, f in combos:
+        topic = topics[t]
+        by_leads.append(not topic or topic == TBD)
+        what = f"{who[lc] or 'no leads'}: {what_fmt[f]}" if by_leads[-1] else topic
+        distinct.append(f"{whens[d]} · {what}")
+    labels = pd.Series(_coded(distinct, codes, _STR))
+    line = pd.Series(source_line).astype(str).astype(_STR)
+    placeholder = np.array(cells.placeholder, dtype=bool)
+    if placeholder.any():
+        labels[placeholder] = "TBD · pipeline placeholder (line " + line[placeholder] + ")"
+    repeated = labels.duplicated(keep=False).to_numpy()
     if repeated.any():
-        for i in np.flatnonzero(repeated).tolist():
-            extra = who[parsed.l_codes[i]]
-            if extra and extra not in labels[i]:
-                labels[i] = f"{labels[i]} — {extra}"
-        series = pd.Series(labels, dtype=object)
-        for i in np.flatnonzero(series.duplicated(keep=False).to_numpy()).tolist():
-            labels[i] = f"{labels[i]} (line {source_line[i]})"
-    return labels
+        extra = pd.Series(_coded(who, parsed.l_codes, _STR))
+        add = repeated & (extra != "").to_numpy() & ~np.array(by_leads, dtype=bool)[codes]
+        labels[add] = labels[add] + " — " + extra[add]
+        again = labels.duplicated(keep=False).to_numpy()
+        labels[again] = labels[again] + " (line " + line[again] + ")"
+    return labels.array
 
 
 _KEY_PUNCT = "[ \t\n\r\f\v   \\-‐‑‒–—_.,;:'’‘\"“”()]+"
@@ -550,8 +556,12 @@ whitespace spelled out so the pattern runs in pyarrow's kernel)."""
 def _normalised(texts: pd.Series) -> pd.Series:
     """Text as a key, vectorised: Unicode NFC, lower case, punctuation and runs of spaces as one space,
     a leading "the " dropped (as :func:`analysis.reference.norm_key`, with lower case for case folding)."""
-    out = texts.str.normalize("NFC").str.replace(_KEY_PUNCT, " ", regex=True).str.strip().str.lower()
-    return out.str.removeprefix("the ")
+    wide = ~texts.str.isascii().to_numpy(dtype=bool, na_value=True)
+    if wide.any():  # ASCII text is NFC already; pandas normalises element by element
+        texts = texts.copy()
+        texts[wide] = texts[wide].str.normalize("NFC")
+    out = texts.str.replace(_KEY_PUNCT, " ", regex=True).str.strip().str.lower()
+    return out.str.replace("^the ", "", regex=True)
 
 
 def _match_keys(cells: _Cells, parsed: _Parsed) -> ArrayLike:
