@@ -565,3 +565,21 @@ def test_match_key_of_the_bundled_page(s: Schedule) -> None:
 
 def test_document_links_default_to_empty(s: Schedule) -> None:
     assert s.sessions["document_links"].map(lambda v: v == ()).all()
+
+
+def test_several_years_are_reported_also_when_the_year_is_given() -> None:
+    sch = load_schedule(page(row("1 March 2021", "A"), row("3 March 2022", "B"), row("4 May", "C")).encode(),
+                        year=2020)
+    assert sch.sessions["date"].dt.year.tolist() == [2021, 2022, 2020]
+    (msg,) = sch.problems.loc[sch.problems["message"].str.contains("more than one year"), "message"]
+    assert "dates without a year read as 2020" in msg
+
+
+def test_vectorised_themes_agree_with_classify_themes(s: Schedule) -> None:
+    from analysis.fields import classify_themes
+
+    for rec in s.sessions.itertuples():
+        topic = " ".join(x for x in (rec.topic, rec.publication) if isinstance(x, str) and x)
+        purpose = rec.purpose if isinstance(rec.purpose, str) else ""
+        wg = rec.working_group if isinstance(rec.working_group, str) else None
+        assert (rec.themes, rec.gcm_objectives) == classify_themes(topic, purpose, wg, s.reference), rec.label

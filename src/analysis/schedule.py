@@ -20,7 +20,7 @@ import os
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
@@ -406,37 +406,34 @@ def _default_year(cells: _Cells, classified: Classified, meta: SourceMeta, ref: 
 
     A year given by the caller wins ("argument"); the bundled page keeps data/source.yaml's year; else the
     year written most often in the page's dates, then one written in its title or preamble ("page"); else
-    data/source.yaml's year, reported ("assumed"). Dates of more than one year in one file are reported.
+    data/source.yaml's year, reported ("assumed"). Dates of more than one year in one file are reported
+    whatever the default.
     """
-    origin = getattr(meta, "year_origin", None)
-    if origin is None:  # a SourceMeta without year_origin: a year other than the default was given
-        origin = "argument" if meta.year != ref.source.year else None
-    first_line = classified.line_no[0] if classified.line_no else 1
-    if origin == "argument":
-        return _Year(meta.year, "argument")
-    if meta.bundled:
-        return _Year(ref.source.year, "source.yaml")
     codes, distinct = _factorize(cells.date)
-    written = [written_year(c or "") for c in distinct]
-    per_record = np.array([y or 0 for y in written], dtype=np.int64)[codes]
+    per_record = np.array([written_year(c or "") or 0 for c in distinct], dtype=np.int64)[codes]
     years, counts = np.unique(per_record[per_record > 0], return_counts=True)
-    problems: list[Problem] = []
-    if len(years):
-        year = int(years[np.argmax(counts)])  # the most frequent; ties go to the earliest
-        if len(years) > 1:
-            other = int(np.flatnonzero((per_record > 0) & (per_record != year))[0])
-            listed = ", ".join(str(y) for y in years.tolist())
-            problems.append((classified.line_no[other], "date", "warning",
-                             f"dates from more than one year ({listed}); dates without a year read as {year}",
-                             None))
-        return _Year(year, "page", tuple(problems))
-    page_text = " ".join([getattr(classified, "title", None) or "", *classified.preamble])
-    in_text = years_in_text(page_text)
-    if in_text:
-        return _Year(in_text[0], "page")
-    return _Year(ref.source.year, "assumed", ((
-        first_line, "date", "info",
-        f"no year written in the file; dates without one read as {ref.source.year} (data/source.yaml)", None),))
+    if meta.year_origin == "argument":
+        chosen = _Year(meta.year, "argument")
+    elif meta.bundled:
+        chosen = _Year(ref.source.year, "source.yaml")
+    elif len(years):
+        chosen = _Year(int(years[np.argmax(counts)]), "page")  # the most frequent; ties go to the earliest
+    elif in_text := years_in_text(" ".join([classified.title or "", *classified.preamble])):
+        chosen = _Year(in_text[0], "page")
+    else:
+        first_line = classified.line_no[0] if classified.line_no else 1
+        return _Year(ref.source.year, "assumed", ((
+            first_line, "date", "info",
+            f"no year written in the file; dates without one read as {ref.source.year} (data/source.yaml)",
+            None),))
+    if len(years) <= 1:
+        return chosen
+    # the first record whose written year is not the most frequent one
+    other = int(np.flatnonzero((per_record > 0) & (per_record != years[np.argmax(counts)]))[0])
+    listed = ", ".join(str(y) for y in years.tolist())
+    return replace(chosen, problems=((classified.line_no[other], "date", "warning",
+                                      f"dates from more than one year ({listed}); dates without a year read as "
+                                      f"{chosen.year}", None),))
 
 
 def _parse_cells(cells: _Cells, year: int, ref: Reference) -> _Parsed:
@@ -589,7 +586,7 @@ def _sessions_frame(classified: Classified, cells: _Cells, parsed: _Parsed, them
         source_lines.iloc[list(joined)] = [f"{classified.line_no[k]}–{more[-1]}" for k, more in joined.items()]
     placeholder = np.array(cells.placeholder, dtype=bool)
     events = np.where(placeholder, 0, np.array([f.event_count for f in fmts], dtype=np.int64)[f_codes])
-    links = getattr(classified, "links", None) or {}
+    links = classified.links
     return _frame({
         "session_id": ids,
         "label": _labels(cells, parsed, source_line, ref),
@@ -723,10 +720,8 @@ def _problems_frame(classified: Classified, cells: _Cells, parsed: _Parsed, year
 
 
 def _with_year(meta: SourceMeta, year: _Year) -> SourceMeta:
-    """``meta`` with the year used (and its origin, where SourceMeta records one)."""
-    if "year_origin" in {f.name for f in fields(meta)}:
-        return replace(meta, year=year.year, year_origin=year.origin)  # type: ignore[call-arg]
-    return replace(meta, year=year.year)
+    """``meta`` with the default year used and where it came from."""
+    return replace(meta, year=year.year, year_origin=year.origin)
 
 
 def _build(classified: Classified, lines: list[str], meta: SourceMeta, ref: Reference) -> Schedule:
