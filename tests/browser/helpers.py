@@ -182,18 +182,31 @@ def headings(page: Page, tag: str = "h1") -> list[str]:
     return [t.strip() for t in page.locator(f'[data-testid="stMain"] {tag}').all_inner_texts()]
 
 
-def open_options(page: Page, key: str) -> None:
+def open_options(page: Page, key: str, timeout: float = ACTION_TIMEOUT_MS) -> None:
     """Open the option list of the multiselect or selectbox with widget key ``key``.
 
-    Streamlit 1.67 draws them as comboboxes whose list opens from their "Open" button (a click in the text box
-    only focuses it); older versions open on a click in the box, which is the fallback.
+    Streamlit 1.67 draws them as comboboxes whose list opens from their "Open" button or from the keyboard (a
+    click in the text box only focuses it). Tries the button, then the text box with ArrowDown, until the
+    combobox says it is expanded.
     """
+    expanded = page.locator(f'.st-key-{key} [aria-expanded="true"]').first
     button = page.locator(f'.st-key-{key} button[aria-haspopup="listbox"]')
-    if button.count():
-        button.click()
-    else:
-        page.locator(f".st-key-{key} input").click()
-    page.locator(f'.st-key-{key} [aria-expanded="true"]').first.wait_for()
+    box = page.locator(f".st-key-{key} input")
+    deadline = time.monotonic() + timeout / 1000
+    attempt = 0
+    while True:
+        if attempt % 2 == 0 and button.count():
+            button.click()
+        else:
+            box.click()
+            box.press("ArrowDown")
+        try:
+            expanded.wait_for(timeout=5_000)
+            return
+        except Error:
+            if time.monotonic() > deadline:
+                raise
+        attempt += 1
 
 
 def choose_option(page: Page, key: str, option: str) -> None:
