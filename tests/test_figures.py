@@ -12,7 +12,6 @@ import pytest
 from analysis import Schedule, load_schedule
 from analysis.aggregate import (
     COMPLETENESS_FIELDS,
-    UNDATED,
     completeness,
     count_by,
     format_audience_matrix,
@@ -189,7 +188,7 @@ def test_timeline_has_one_marker_per_dated_record_and_an_undated_lane(s: Schedul
     assert (len(dated_ids), len(undated_ids)) == (10, 7)
     assert all(len(t.x) == len(t.y) == len(t.marker.size) for t in dated + undated)
     assert {t.xaxis for t in undated} == {"x2"}  # the "Undated / TBD" panel, labelled with its count
-    assert UNDATED in fig.layout.xaxis2.title.text and "7" in fig.layout.xaxis2.title.text
+    assert fig.layout.xaxis2.title.text == "Undated<br>(7)" and fig.layout.xaxis2.side == "top"
 
 
 def test_timeline_markers_are_coloured_by_format_and_sized_by_events(s: Schedule, ctx: ChartContext) -> None:
@@ -275,7 +274,7 @@ def test_heatmap_columns_match_the_audience_bars(s: Schedule, ctx: ChartContext)
     for measure in ("records", "events"):
         heat = heatmap_figure(trim_matrix(format_audience_matrix(s, measure)), ctx, measure).data[0]
         bars = breakdown_figure(s, "audience", ctx, measure).data[0]
-        shown = [x.replace("<br>", " ") for x in heat.x]
+        shown = list(heat.customdata[0])  # full names; the column labels are short ("UN networks")
         assert shown == [y for y in bars.y if y in shown] == list(bars.y)
         assert list(bars.y)[-2:] == ["Not stated", "TBD"]
         assert "published commentary" not in heat.y

@@ -29,7 +29,6 @@ from .aggregate import (
     PLANNED,
     PRESENT,
     TBD_STATE,
-    UNDATED,
     UNREADABLE,
     count_by,
     lead_organisation,
@@ -193,23 +192,25 @@ def wrap_source(source: str, width: int = 48) -> str:
     return "<br>".join(esc(line) for line in textwrap.wrap(source, width)) or esc(source)
 
 
-def finish(fig: go.Figure, title: str, ctx: ChartContext, alt: str, height: int | None = None) -> go.Figure:
+def finish(fig: go.Figure, title: str, ctx: ChartContext, alt: str, height: int | None = None,
+           source_shift: int = SOURCE_SHIFT) -> go.Figure:
     """Apply the template, title, filter subtitle, source line, alt text and file name to ``fig``.
 
-    The title and subtitle sit at the top of the figure (container coordinates), the source line under
-    the plot area (annotation ``name`` "source").
+    The title and subtitle sit at the top of the figure (container coordinates), the source line
+    ``source_shift`` px under the plot area (annotation ``name`` "source"), below the tick labels and
+    axis title (give a larger shift when tick labels may be tall, e.g. rotated at narrow widths).
     """
     fig.update_layout(
         template=TEMPLATE,
         title=dict(text=esc(title), subtitle=dict(text=esc(ctx.filters), font=dict(size=BODY_SIZE, color=MUTED))),
-        margin=dict(t=HEADER_PX + 12, b=SOURCE_SHIFT + 52, l=16, r=16),
+        margin=dict(t=HEADER_PX + 12, b=source_shift + 52, l=16, r=16),
         meta={"alt": alt, "filename": f"{_slug(ctx.page)}-{_slug(title)}", "title": title, "filters": ctx.filters},
     )
     if height:
         fig.update_layout(height=height)
     fig.add_annotation(
         text=wrap_source(ctx.source), showarrow=False, xref="paper", yref="paper", x=1, y=0, xanchor="right",
-        yanchor="top", yshift=-SOURCE_SHIFT, font=dict(size=SOURCE_SIZE, color=MUTED), align="right", name="source",
+        yanchor="top", yshift=-source_shift, font=dict(size=SOURCE_SIZE, color=MUTED), align="right", name="source",
     )
     return fig
 
@@ -218,7 +219,7 @@ def legend_on_top(fig: go.Figure, title: str, height: int) -> None:
     """A horizontal legend under the subtitle and above the plot area (container coordinates), so it never
     covers data at any width: when it wraps onto more rows it pushes the plot down, not over the title."""
     fig.update_layout(legend=dict(
-        title=dict(text=title, side="top left"), orientation="h", xref="paper", x=0, xanchor="left",
+        title=dict(text=title, side="top"), orientation="h", xref="container", x=0, xanchor="left",
         yref="container", y=1 - HEADER_PX / height, yanchor="top", bgcolor="rgba(255,255,255,0)",
     ))
 
@@ -544,10 +545,13 @@ def timeline_figure(schedule: Schedule, ctx: ChartContext, lane_by: str = "group
     order = (pd.DataFrame({"lane": lane, "date": s["date"]}).groupby("lane")["date"].min()
              .sort_values(na_position="last"))
     lane_order = list(order.index)
+    height = (380 if weekly else 250) + 38 * len(lane_order)
     if weekly:
+        # About 90 px between the panels: room for date labels that Plotly turns upright on a phone.
+        plot_h = height - (HEADER_PX + 12) - (SOURCE_SHIFT + 52) - 60
         fig = make_subplots(rows=2, cols=2, shared_yaxes=True, column_widths=[0.84, 0.16],
-                            row_heights=[0.76, 0.24], horizontal_spacing=0.015, vertical_spacing=0.1,
-                            specs=[[{}, {}], [{}, None]])
+                            row_heights=[0.76, 0.24], horizontal_spacing=0.015,
+                            vertical_spacing=min(0.3, 90 / max(plot_h, 1)), specs=[[{}, {}], [{}, None]])
     else:
         fig = make_subplots(rows=1, cols=2, shared_yaxes=True, column_widths=[0.8, 0.2], horizontal_spacing=0.015)
     dated = s["date"].notna()
@@ -581,13 +585,13 @@ def timeline_figure(schedule: Schedule, ctx: ChartContext, lane_by: str = "group
                              showlegend=False, meta="weekly",
                              hovertemplate="Week of %{customdata}: %{y} records<extra></extra>",
                              customdata=[f"{w.day} {w:%b}" for w in weeks["week"]], width=5 * 86400000), row=2, col=1)
-    height = (380 if weekly else 250) + 38 * len(lane_order)
     fig.update_yaxes(categoryorder="array", categoryarray=lane_order[::-1], row=1, col=1, title=None)
-    fig.update_xaxes(type="date", tickformat="%-d %b", row=1, col=1, showticklabels=True, tickangle=0,
-                     nticks=8)
+    # Automatic date ticks: Plotly spaces them for the width and turns them when they would touch; nothing
+    # sits under the date axis (the undated panel is named above it), so turned labels collide with nothing.
+    fig.update_xaxes(type="date", tickformat="%-d %b", row=1, col=1, showticklabels=True, nticks=8)
     if weekly:
         fig.update_yaxes(title="records<br>per week", row=2, col=1, rangemode="tozero", nticks=4)
-        fig.update_xaxes(type="date", tickformat="%-d %b", row=2, col=1, tickangle=0, nticks=8)
+        fig.update_xaxes(type="date", tickformat="%-d %b", row=2, col=1, nticks=8)
     as_of = schedule.meta.as_of
     if dated.any():
         lo, hi = s.loc[dated, "date"].min(), s.loc[dated, "date"].max()
@@ -599,12 +603,13 @@ def timeline_figure(schedule: Schedule, ctx: ChartContext, lane_by: str = "group
             fig.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line=dict(color=MUTED, width=1.5, dash="dot"),
                           row=1, col=1)
             fig.add_annotation(x=pd.Timestamp(as_of), y=1, xref="x", yref="y domain", yanchor="bottom",
-                               text=f"as of {as_of.day} {as_of:%b}", showarrow=False, name="as-of",
+                               xanchor="right", text=f"as of {as_of.day} {as_of:%b}", showarrow=False, name="as-of",
                                font=dict(size=12, color=MUTED))
     n_und = int((~dated).sum())
+    # The undated panel is named above it: under it, a long name would run into the date labels.
     fig.update_xaxes(range=[0.3, max(2, int(undated_rank.max()) + 1 if n_und else 1) + 0.7], showticklabels=False,
-                     showgrid=False, ticks="", row=1, col=2,
-                     title=f"{UNDATED}<br>({n_und})")
+                     showgrid=False, ticks="", row=1, col=2, side="top",
+                     title=dict(text=f"Undated<br>({n_und})", standoff=4))
     key = "◆ pipeline · ○ planned · size = events"
     legend_on_top(fig, f"Format ({key})", height)
     fig.update_layout(hovermode="closest")
@@ -688,6 +693,16 @@ def breakdown_figure(schedule: Schedule, dimension: str, ctx: ChartContext, meas
     return bar_figure(counts, title, ctx, measure, colours=colours, hover_names=hover)
 
 
+SHORT_AUDIENCES = {"UN networks (country/regional)": "UN networks", "civil society": "Civil society",
+                   "general public": "General public"}
+"""Short column names for the matrix (the full name is in the hover)."""
+
+
+def short_audience(name: str) -> str:
+    """The matrix's short name for an audience category ("UN networks (country/regional)" → "UN networks")."""
+    return SHORT_AUDIENCES.get(name, name)
+
+
 def heatmap_figure(grid: pd.DataFrame, ctx: ChartContext, measure: str = "records") -> go.Figure:
     """Format × audience matrix (from :func:`~analysis.aggregate.format_audience_matrix`): every cell shows
     its number; an empty cell is white with "–" (a combination never used), a count of 1 is already a
@@ -701,14 +716,16 @@ def heatmap_figure(grid: pd.DataFrame, ctx: ChartContext, measure: str = "record
     text = [[str(int(v)) if v else "–" for v in row] for row in z]
     zmasked = [[int(v) if v else None for v in row] for row in z]
     top = max(1, int(z.max()))
+    columns = [wrap_label(short_audience(c)) for c in grid.columns]
     fig = go.Figure(go.Heatmap(
-        z=zmasked, x=[wrap_label(c) for c in grid.columns], y=[esc(i) for i in grid.index], text=text,
+        z=zmasked, x=columns, y=[esc(i) for i in grid.index], text=text,
         texttemplate="%{text}", textfont=dict(size=15, color=INK), colorscale=SEQUENTIAL, zmin=1,
         zmax=max(2, top), xgap=2, ygap=2, showscale=False, hoverongaps=True,
-        hovertemplate="%{y} × %{x}: %{text} " + esc(measure) + "<extra></extra>",
+        customdata=[[esc(c) for c in grid.columns] for _ in grid.index],
+        hovertemplate="%{y} × %{customdata}: %{text} " + esc(measure) + "<extra></extra>",
     ))
     fig.update_layout(plot_bgcolor="#FFFFFF")
-    fig.update_xaxes(side="bottom", tickangle=0, title=None, showgrid=False, linecolor="#8A939B", mirror=True)
+    fig.update_xaxes(side="bottom", title=None, showgrid=False, linecolor="#8A939B", mirror=True)
     fig.update_yaxes(autorange="reversed", title=None, showgrid=False, linecolor="#8A939B", mirror=True)
     core = [(i, j) for i, f in enumerate(grid.index) for j, a in enumerate(grid.columns)
             if f not in LAST_VALUES and a not in LAST_VALUES]
@@ -718,11 +735,16 @@ def heatmap_figure(grid: pd.DataFrame, ctx: ChartContext, measure: str = "record
     alt = (f"Matrix of {len(grid.index)} formats by {len(grid.columns)} audiences in {measure}; {gaps} of "
            f"{len(core)} combinations of a stated format and audience are never used (marked –).{note}")
     height = max(360, 230 + 46 * len(grid.index))
-    fig = finish(fig, title, ctx, alt, height=height)
+    # At a narrow width Plotly turns the column labels upright; the source line goes below even then.
+    longest = max(len(line) for c in grid.columns for line in short_audience(c).split())
+    shift = max(SOURCE_SHIFT, round(longest * 0.6 * BODY_SIZE) + 56)
+    fig = finish(fig, title, ctx, alt, height=height + shift - SOURCE_SHIFT + (24 if pubs else 0), source_shift=shift)
+    if pubs:
+        fig.update_layout(margin_b=shift + 52 + 24)
     if pubs:
         fig.add_annotation(text=esc(f"{pubs} publication{'s' if pubs != 1 else ''} not shown: no audience"),
                            showarrow=False, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
-                           yshift=-SOURCE_SHIFT, font=dict(size=SOURCE_SIZE, color=MUTED), align="left",
+                           yshift=-shift - 52, font=dict(size=SOURCE_SIZE, color=MUTED), align="left",
                            name="note")
     return fig
 
