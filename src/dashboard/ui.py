@@ -23,15 +23,29 @@ EMPTY_MESSAGE = "No records match the current filters. Widen them in the sidebar
 # lists, tables and quotes (# + - . | >), LaTeX ($), and Streamlit's directives (:red[…], :material/…:).
 _MD_SPECIAL = re.compile(r"""([\\`*_{}\[\]()#+\-.!|<>~:$&=^"'/@%])""")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+# GFM turns bare "https://…", "www.…" and "name@host" into links *after* escapes are resolved, so those are
+# broken with an invisible word joiner (U+2060) instead.
+_AUTOLINK = re.compile(r"(?i)(://|\bwww\.|@)")
+_JOINER = "\u2060"
+
+
+def _break_autolink(m: re.Match[str]) -> str:
+    found = m.group(1)
+    if found == "://":
+        return ":" + _JOINER + "//"
+    if found == "@":
+        return "@" + _JOINER
+    return found[:-1] + _JOINER + "."  # www.
 
 
 def md_escape(text: object) -> str:
     """Return ``text`` as Markdown that Streamlit shows literally.
 
     Every Markdown-significant ASCII punctuation mark gets a backslash, so no link, image, emphasis, code
-    span, HTML, autolink ("https://…", "www.…"), LaTeX or ``:color[…]`` / ``:material/…:`` directive can
-    be formed from the value; line breaks become spaces, so a value cannot start a heading, list or table.
-    ``None`` gives "". The shown text reads exactly as the input.
+    span, HTML, LaTeX or ``:color[…]`` / ``:material/…:`` directive can be formed from the value. Bare
+    addresses ("https://…", "www.…", "a@b") get an invisible word joiner (U+2060) so GFM does not link them.
+    Line breaks become spaces, so a value cannot start a heading, list or table. ``None`` gives "". The
+    shown text reads as the input.
 
     Examples:
         >>> print(md_escape("![q](http://x/y.png) *hi*"))
@@ -41,7 +55,8 @@ def md_escape(text: object) -> str:
     """
     if text is None:
         return ""
-    return _MD_SPECIAL.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(text)))
+    text = _AUTOLINK.sub(_break_autolink, _LINE_BREAKS.sub(" ", str(text)))
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def page_header(view: View, title: str, intro: str) -> None:
