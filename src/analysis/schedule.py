@@ -299,19 +299,20 @@ def _cross(*columns: tuple[np.ndarray, int]) -> tuple[np.ndarray, list[tuple[int
     return codes.reshape(-1), list(zip(*reversed(parts), strict=True))
 
 
-def _session_ids(sections: list[str], dates: list[str], topics: list[str | None], leads: list[str]) -> ArrayLike:
+def _session_ids(sections: list[str], cells: _Cells) -> ArrayLike:
     """Ids from a hash of the record's identifying text; repeats get "-2", "-3" … in order.
 
     Each distinct (section, date, topic, leads) is hashed once; the repeat numbers are counted in pandas.
     """
-    columns = [_factorize(values) for values in (sections, dates, topics, leads)]
+    columns = [_factorize(sections), *(cells.factorized(name) for name in ("date", "topic", "leads"))]
     codes, combos = _cross(*((c, len(v)) for c, v in columns))
+    secs, dates, topics, leads = (v for _, v in columns)
     blake2s = hashlib.blake2s
-    hashed = []
-    for combo in combos:
-        section, date, topic, lead = (columns[k][1][code] for k, code in enumerate(combo))
-        digest = blake2s(f"{section}|{date}|{topic}|{lead}".encode(), digest_size=4).hexdigest()
-        hashed.append(f"{(section or 's')[0]}-{digest}")
+    hashed = [
+        f"{(secs[a] or 's')[0]}-"
+        f"{blake2s(f'{secs[a]}|{dates[b]}|{topics[c]}|{leads[d]}'.encode(), digest_size=4).hexdigest()}"
+        for a, b, c, d in combos
+    ]
     bases = pd.Series(_coded(hashed, codes, _STR))
     if len(combos) == len(codes):
         return bases.array
@@ -352,6 +353,13 @@ class _Cells:
     fmt: list[str]
     documents: list[str | None]
     placeholder: list[bool]
+    _codes: dict[str, tuple[np.ndarray, list[str | None]]] = field(default_factory=dict, repr=False)
+
+    def factorized(self, name: str) -> tuple[np.ndarray, list[str | None]]:
+        """(codes, distinct values) of one field ("date", "topic", "leads", "fmt"), computed once."""
+        if name not in self._codes:
+            self._codes[name] = _factorize(getattr(self, name))
+        return self._codes[name]
 
 
 @dataclass
@@ -409,7 +417,7 @@ def _default_year(cells: _Cells, classified: Classified, meta: SourceMeta, ref: 
     data/source.yaml's year, reported ("assumed"). Dates of more than one year in one file are reported
     whatever the default.
     """
-    codes, distinct = _factorize(cells.date)
+    codes, distinct = cells.factorized("date")
     per_record = np.array([written_year(c or "") or 0 for c in distinct], dtype=np.int64)[codes]
     years, counts = np.unique(per_record[per_record > 0], return_counts=True)
     if meta.year_origin == "argument":
@@ -438,9 +446,9 @@ def _default_year(cells: _Cells, classified: Classified, meta: SourceMeta, ref: 
 
 def _parse_cells(cells: _Cells, year: int, ref: Reference) -> _Parsed:
     """Parse each distinct date, leads and format cell once."""
-    d_codes, d_cells = _factorize(cells.date)
-    l_codes, l_cells = _factorize(cells.leads)
-    p_codes, full_cells = _factorize(cells.fmt)
+    d_codes, d_cells = cells.factorized("date")
+    l_codes, l_cells = cells.factorized("leads")
+    p_codes, full_cells = cells.factorized("fmt")
     splits = [split_purpose(c or "") for c in full_cells]
     rest_codes, rest_cells = _factorize([c or "" if sp is None else sp[0] for c, sp in zip(full_cells, splits,
                                                                                               strict=True)])
@@ -466,10 +474,10 @@ def _record_themes(cells: _Cells, parsed: _Parsed, year: int, ref: Reference) ->
     workplan for ``year``. Each pattern runs once per column over the distinct texts (vectorised).
     """
     n = len(cells.topic)
-    pubs = [f.publication for f in parsed.fmts]
-    topic_text = [f"{t or ''} {p or ''}" if p else (t or "") for t, p in
-                  zip(cells.topic, (pubs[c] for c in parsed.f_codes.tolist()), strict=True)]
-    t_codes, t_values = _factorize(topic_text)
+    topic_codes, topics = cells.factorized("topic")
+    pub_codes, pubs = _factorize([f.publication for f in parsed.fmts])
+    t_codes, pairs = _cross((topic_codes, len(topics)), (pub_codes[parsed.f_codes], len(pubs)))
+    t_values = [f"{topics[t] or ''} {pubs[p]}" if pubs[p] else (topics[t] or "") for t, p in pairs]
     u_codes, u_values = _factorize([p or "" for p in parsed.purposes])
     hits = (theme_matrix(t_values, "topic", ref)[t_codes]
             | theme_matrix(u_values, "purpose", ref)[u_codes[parsed.p_codes]])
@@ -520,7 +528,7 @@ def _labels(cells: _Cells, parsed: _Parsed, source_line: np.ndarray, ref: Refere
         more = f" + {len(names) - 3} more" if len(names) > 3 else ""
         who.append(" + ".join(names[:3]) + more)
     what_fmt = [f.format or "format not stated" if f.format != TBD else "format TBD" for f in parsed.fmts]
-    t_codes, topics = _factorize(cells.topic)
+    t_codes, topics = cells.factorized("topic")
     codes, combos = _cross((parsed.d_codes, len(whens)), (t_codes, len(topics)), (parsed.l_codes, len(who)),
                            (parsed.f_codes, len(what_fmt)))
     distinct = []
@@ -733,7 +741,7 @@ def _build(classified: Classified, lines: list[str], meta: SourceMeta, ref: Refe
     cells = _record_cells(classified, ref)
     year = _default_year(cells, classified, meta, ref)
     parsed = _parse_cells(cells, year.year, ref)
-    ids = _session_ids(classified.section, cells.date, cells.topic, cells.leads)
+    ids = _session_ids(classified.section, cells)
     sessions = _sessions_frame(classified, cells, parsed, _record_themes(cells, parsed, year.year, ref), ids, ref)
     session_ids = sessions["session_id"].array
     source_line = sessions["source_line"].to_numpy()
