@@ -9,8 +9,9 @@ paragraphs just before the table) and the links of the Documents column are kept
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from lxml import etree
-from lxml import html as lxml_html
 
 from ..errors import ScheduleError
 from ..reader import GivenRows, check_deadline, classify, is_header
@@ -20,11 +21,15 @@ from . import RawTable
 _DROP = ("script", "style", "noscript", "template")
 _OUTSIDE_CONTENT = frozenset({"nav", "header", "footer", "aside", "form", "table"})
 _BLOCKS = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table")
-_MAX_COLSPAN = 50
+_MAX_COLUMNS = 20
+"""Columns read per row (the schedule has five); wider spans and rows are cut there."""
 _MAX_ROWSPAN = 1000
 _PREAMBLE_PARAGRAPHS = 5
 
-Cell = lxml_html.HtmlElement | None
+_SECTIONS = ("thead", "tbody", "tfoot")
+
+Element = etree._Element
+Cell = Element | None
 
 
 def read(text: str, info: SourceInfo, name: str, *, deadline: float | None = None) -> RawTable:
@@ -39,8 +44,8 @@ def read(text: str, info: SourceInfo, name: str, *, deadline: float | None = Non
     if table is None:
         raise ScheduleError(f"{name} is an HTML page without a schedule table: no <table> has a Date and Topic "
                             "header row.")
-    grid = _grid(_own_rows(table))
-    rows = [[_text(cell) for cell in row] or None for row in grid]
+    grid = _grid(_own_rows(table), deadline, name)
+    rows = _cell_texts(grid)
     texts = [" | ".join(c for c in row if c) if row else "" for row in rows]
     check_deadline(deadline, name)
     classified = classify(texts, info, name, rows=GivenRows(rows, texts), spill=False, deadline=deadline)
@@ -50,42 +55,47 @@ def read(text: str, info: SourceInfo, name: str, *, deadline: float | None = Non
     return RawTable("html", texts, classified)
 
 
-def _parse(text: str, name: str) -> lxml_html.HtmlElement:
-    """Parse the page (as UTF-8 bytes, so an XML encoding declaration cannot get in the way)."""
-    parser = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+def _parse(text: str, name: str) -> Element:
+    """Parse the page with libxml2's HTML parser (lxml), scripts and styles removed.
+
+    The text goes in as UTF-8 bytes, so an XML encoding declaration cannot get in the way; plain lxml
+    elements (not ``lxml.html``'s Python element classes) keep a page of many rows quick.
+    """
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
     try:
-        doc = lxml_html.document_fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
+        doc = etree.fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise ScheduleError(f"{name} cannot be read as an HTML page ({str(exc).rstrip('.')}).") from None
-    for el in list(doc.iter(*_DROP)):
-        el.drop_tree()
-    for br in doc.iter("br"):
-        br.tail = "\n" + (br.tail or "")
-    for block in doc.iter(*_BLOCKS):
-        block.tail = "\n" + (block.tail or "")
+    if doc is None:
+        raise ScheduleError(f"{name} cannot be read as an HTML page (it holds no elements).")
+    etree.strip_elements(doc, *_DROP, with_tail=False)
     return doc
 
 
-def _own_rows(table: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+def _own_rows(table: Element) -> Iterator[Element]:
     """The table's own rows (not those of a table nested in a cell), in document order."""
-    return table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+    for child in table:
+        if child.tag == "tr":
+            yield child
+        elif child.tag in _SECTIONS:
+            yield from (row for row in child if row.tag == "tr")
 
 
-def _own_cells(row: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+def _own_cells(row: Element) -> list[Element]:
     """The row's ``<td>`` and ``<th>`` children."""
     return [child for child in row if child.tag in ("td", "th")]
 
 
-def _schedule_table(doc: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+def _schedule_table(doc: Element) -> Element | None:
     """The first table one of whose first rows is a Date/Topic header row."""
     for table in doc.iter("table"):
-        for row in _own_rows(table)[:5]:
+        for _, row in zip(range(5), _own_rows(table), strict=False):
             if is_header([_text(c) for c in _own_cells(row)]):
                 return table
     return None
 
 
-def _span(cell: lxml_html.HtmlElement, attribute: str, cap: int) -> int:
+def _span(cell: Element, attribute: str, cap: int) -> int:
     """A colspan or rowspan as a number from 1 to ``cap`` (junk reads as 1)."""
     value = cell.get(attribute)
     if value is None:
@@ -94,46 +104,80 @@ def _span(cell: lxml_html.HtmlElement, attribute: str, cap: int) -> int:
     return min(max(int(value), 1), cap) if value.isdigit() else 1
 
 
-def _grid(rows: list[lxml_html.HtmlElement]) -> list[list[Cell]]:
-    """Per row, the cell element covering each column; a cell spanning columns fills the first and
-    leaves None in the others, a cell spanning rows repeats in the rows below."""
+def _grid(rows: Iterator[Element], deadline: float | None, name: str) -> list[list[Cell]]:
+    """Per row, the cell element covering each column (at most :data:`_MAX_COLUMNS`).
+
+    A cell spanning columns fills the first and leaves None in the others (not after a row's last cell,
+    where nothing follows to shift), a cell spanning rows repeats in the rows below.
+    """
     grid: list[list[Cell]] = []
-    pending: dict[int, tuple[int, lxml_html.HtmlElement]] = {}  # column → (rows still covered, cell)
+    pending: dict[int, tuple[int, Element]] = {}  # column → (rows still covered, cell)
     for tr in rows:
+        if deadline is not None and not len(grid) % 4096:
+            check_deadline(deadline, name)
         out: list[Cell] = []
-        cells = iter(_own_cells(tr))
-        while True:
-            while len(out) in pending:
-                left, cell = pending.pop(len(out))
-                if left > 1:
-                    pending[len(out)] = (left - 1, cell)
-                out.append(cell)
-            cell = next(cells, None)
-            if cell is None:
+        cells = _own_cells(tr)
+        for pos, cell in enumerate(cells):
+            _carry_down(out, pending)
+            if len(out) >= _MAX_COLUMNS:
                 break
             down = _span(cell, "rowspan", _MAX_ROWSPAN)
-            for k in range(_span(cell, "colspan", _MAX_COLSPAN)):
+            across = _span(cell, "colspan", _MAX_COLUMNS - len(out))
+            if pos == len(cells) - 1 and not any(col > len(out) for col in pending):
+                across = 1  # the row's last cell: spreading it would only add empty columns
+            for k in range(across):
                 if down > 1:
                     pending[len(out)] = (down - 1, cell)
                 out.append(cell if k == 0 else None)
+        _carry_down(out, pending)
         grid.append(out)
     return grid
 
 
+def _carry_down(out: list[Cell], pending: dict[int, tuple[int, Element]]) -> None:
+    """Append the cells of rows above that span into the next columns of this row."""
+    while len(out) in pending and len(out) < _MAX_COLUMNS:
+        left, cell = pending.pop(len(out))
+        if left > 1:
+            pending[len(out)] = (left - 1, cell)
+        out.append(cell)
+
+
+def _cell_texts(grid: list[list[Cell]]) -> list[list[str] | None]:
+    """The text of every grid cell (a cell repeated down its rows is read once); None for an empty row."""
+    seen: dict[Element, str] = {}
+
+    def text(cell: Cell) -> str:
+        if cell is None:
+            return ""
+        found = seen.get(cell)
+        if found is None:
+            found = seen[cell] = _text(cell)
+        return found
+
+    return [[text(cell) for cell in row] or None for row in grid]
+
+
 def _text(cell: Cell) -> str:
-    """A cell's text with its whitespace (line breaks, non-breaking spaces) made single spaces."""
+    """An element's text with its whitespace (line breaks, non-breaking spaces) made single spaces;
+    ``<br>`` and block elements inside it separate words."""
     if cell is None:
         return ""
-    return " ".join(cell.text_content().split())
+    if not len(cell):  # no child elements: its own text only
+        return " ".join((cell.text or "").split())
+    for el in cell.iter("br", *_BLOCKS):
+        if el is not cell:
+            el.tail = "\n" + (el.tail or "")
+    return " ".join("".join(cell.itertext()).split())
 
 
-def _title(doc: lxml_html.HtmlElement) -> str | None:
+def _title(doc: Element) -> str | None:
     title = doc.find(".//title")
     text = _text(title) if title is not None else ""
     return text or None
 
 
-def _preamble(doc: lxml_html.HtmlElement, table: lxml_html.HtmlElement) -> list[str]:
+def _preamble(doc: Element, table: Element) -> list[str]:
     """The paragraphs after the last heading before the table (not in navigation, header or footer)."""
     found: list[str] = []
     for el in doc.iter():
