@@ -42,6 +42,26 @@ def test_read_bytes_accepts_path_pathlike_bytes_and_file_objects() -> None:
     assert got == data and name == str(BUNDLED)
 
 
+def test_read_bytes_uses_the_name_given() -> None:
+    data = BUNDLED.read_bytes()
+    assert read_bytes(data, "page.html") == (data, "page.html")
+    assert read_bytes(BUNDLED, "shown.txt") == (data, "shown.txt")
+    assert read_bytes(io.BytesIO(data), "upload.csv")[1] == "upload.csv"
+
+
+def test_read_bytes_reads_at_most_one_byte_over_the_limit_from_a_file_object() -> None:
+    class Endless(io.RawIOBase):
+        def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+            buffer[:] = b"a" * len(buffer)
+            return len(buffer)
+
+        def readable(self) -> bool:
+            return True
+
+    with pytest.raises(ScheduleError, match="limit"):
+        read_bytes(io.BufferedReader(Endless()))
+
+
 def test_read_bytes_text_file_object_is_encoded_as_utf8() -> None:
     assert read_bytes(io.StringIO("7 May | Café |"))[0] == "7 May | Café |".encode()
 
@@ -85,6 +105,8 @@ BAD_INPUTS = {
     "lone pipe only": (lambda tmp: b"|\n", "no schedule rows"),
     "missing file": (lambda tmp: tmp / "nope" / "missing.txt", "does not exist"),
     "missing file as str": (lambda tmp: str(tmp / "missing.txt"), "does not exist"),
+    "a path under a file": (lambda tmp: _write(tmp, "plain.txt", b"x") / "page.txt", "not a directory"),
+    "a device": (lambda tmp: "/dev/zero", "not a regular file"),
     "a directory": (lambda tmp: tmp, "folder"),
     "file over the limit": (lambda tmp: _sparse(tmp, MAX_BYTES + 1), "limit"),
     "bytes over the limit": (lambda tmp: b"a" * (MAX_BYTES + 1), "limit"),
