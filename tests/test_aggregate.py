@@ -32,6 +32,7 @@ from analysis.aggregate import (
     unused_combinations,
     weekly_counts,
 )
+from analysis.export import readable_frame
 from analysis.filters import Filters, apply_filters
 
 DIMENSIONS = ("format", "audience", "working_group", "org_type", "organisation", "theme", "gcm_objective", "section")
@@ -438,10 +439,24 @@ def test_chase_list_sorts_by_days_waiting_within_the_same_missing_count(s: Sched
     one = aged[aged["missing count"] == 1]
     assert one["days waiting"].is_monotonic_decreasing
     assert set(aged["first seen"]) == {"1 May 2020"}
-    # Items the ageing frame does not know wait 0 days, never NaN.
+    # Items the ageing frame does not track have no days: last, shown as "" (never "nan" or "None").
     partial = chase_list(s, ageing.iloc[:2])
-    assert partial["days waiting"].dtype == "int64" and (partial["days waiting"] >= 0).all()
+    assert partial["days waiting"].dtype == "Int64"
+    assert partial["days waiting"].notna().sum() == 2
+    for _, group in partial.groupby("missing count"):  # within a missing count, unknown days come last
+        unknown = group["days waiting"].isna().tolist()
+        assert unknown == sorted(unknown)
+    shown = readable_frame(partial)
+    assert not {"nan", "None", "<NA>", "NaT"} & {str(v) for v in shown.to_numpy().ravel()}
     assert "nan" not in " ".join(partial["first seen"])
+
+
+def test_chase_list_with_a_single_capture_adds_no_misleading_days(s: Schedule) -> None:
+    ids = chase_list(s)["session_id"].tolist()
+    single = pd.DataFrame({"session_id": ids, "first_seen": pd.NaT, "days_waiting": pd.array([pd.NA] * len(ids),
+                                                                                             dtype="Int64"),
+                           "ever_dated": False})
+    assert list(chase_list(s, single).columns) == list(CHASE_COLUMNS)
 
 
 UNREADABLE_PAGE = """Date | Topic | Working Group (WG) and Co-leads | Format, Audience and Purpose | Documents |
@@ -463,3 +478,21 @@ def test_source_text_gives_the_original_lines(s: Schedule) -> None:
     text = source_text(s, sid)
     assert text.startswith("5: 20 May | Alternatives to detention | WG2: IDC, UNICEF, UNHCR")
     assert source_text(s, "no-such-record") == ""
+
+
+def test_chase_list_takes_the_ageing_of_two_captures(s: Schedule) -> None:
+    from analysis.ageing import ageing
+    from analysis.store import CaptureInfo
+
+    def info(i: int, as_of: dt.date) -> CaptureInfo:
+        return CaptureInfo(id=i, name=f"capture {i}", source_name="page.txt", as_of=as_of, as_of_origin="given",
+                           sha256=str(i) * 64, added_at=dt.datetime(2020, 7, 1), records=len(s.sessions),
+                           partial=False, bundled=False, source_kind="pipe")
+
+    history = [(info(1, dt.date(2020, 6, 1)), s), (info(2, dt.date(2020, 6, 19)), s)]
+    aged = chase_list(s, ageing(history, 2))
+    undated = aged[aged["date status"] == "to be scheduled"]
+    assert (undated["days waiting"] == 18).all()  # seen on 1 June, still undated on 19 June
+    assert set(undated["first seen"]) == {"1 June 2020"}
+    shown = readable_frame(aged)
+    assert not {"nan", "None", "<NA>", "NaT"} & {str(v) for v in shown.to_numpy().ravel()}

@@ -78,10 +78,7 @@ def is_publication(schedule: Schedule) -> pd.Series:
     A publication has a publication format (:data:`PUBLICATION_FORMATS`) or a ``publication`` title.
     """
     s = schedule.sessions
-    out = s["format"].isin(PUBLICATION_FORMATS)
-    if "publication" in s.columns:
-        out |= s["publication"].notna()
-    return out.astype(bool)
+    return (s["format"].isin(PUBLICATION_FORMATS) | s["publication"].notna()).astype(bool)
 
 
 def timing(schedule: Schedule) -> pd.Series:
@@ -456,11 +453,10 @@ def lead_names(schedule: Schedule) -> dict[str, str]:
     "others (unnamed)" for an unnamed-partners marker. Records without leads are absent.
     """
     leads = schedule.leads
-    has_acr = "acronym" in leads.columns
     out: dict[str, list[str]] = {}
     for r in leads.itertuples(index=False):
         name = _text(r.name) or _text(r.raw)
-        acr = _text(r.acronym) if has_acr else ""
+        acr = _text(r.acronym)
         person = r.kind == "person"
         short = (f"{name} ({acr})" if acr else name) if person else (acr or name)
         if short:
@@ -468,10 +464,9 @@ def lead_names(schedule: Schedule) -> dict[str, str]:
             if short not in names:
                 names.append(short)
     s = schedule.sessions
-    if "unnamed_partners" in s.columns:
-        for sid, unnamed in zip(s["session_id"], s["unnamed_partners"], strict=True):
-            if unnamed:
-                out.setdefault(sid, []).append("others (unnamed)")
+    for sid, unnamed in zip(s["session_id"], s["unnamed_partners"], strict=True):
+        if unnamed:
+            out.setdefault(sid, []).append("others (unnamed)")
     return {k: ", ".join(v) for k, v in out.items()}
 
 
@@ -505,9 +500,12 @@ def chase_list(schedule: Schedule, ageing: pd.DataFrame | None = None) -> pd.Dat
     ``missing count`` (int) and ``source line(s)`` (e.g. "5–6"). Documents are not chased.
 
     ``ageing`` (from :func:`analysis.ageing.ageing`: columns session_id, first_seen, days_waiting,
-    ever_dated) adds ``days waiting`` (int, 0 for items not in it) and ``first seen`` ("7 May 2020";
-    "" when unknown). Sorted by missing count, then days waiting (longest first), then source line.
-    Every text cell is a string (never "nan" or "None"). Does not mutate its inputs.
+    ever_dated) adds ``days waiting`` (nullable Int64: <NA> for an item ageing does not track, such as a
+    dated record that lacks a purpose) and ``first seen`` ("7 May 2020"; "" when unknown) — but only when
+    ageing knows any days (it needs two captures; with one, no columns are added rather than misleading
+    zeros). Show it through :func:`analysis.export.readable_frame`, which writes <NA> as "". Sorted by
+    missing count, then days waiting (longest first, unknown last), then source line. Every text cell
+    is a string (never "nan" or "None"). Does not mutate its inputs.
     """
     gaps = gap_records(schedule)
     s = schedule.sessions.set_index("session_id", drop=False)
@@ -523,7 +521,7 @@ def chase_list(schedule: Schedule, ageing: pd.DataFrame | None = None) -> pd.Dat
             return "–"
         return f"{text} · {wgs[text].short}" if text in wgs else text
 
-    lines = s["source_lines"].map(_text) if "source_lines" in s.columns else s["source_line"].astype(str)
+    lines = s["source_lines"].map(_text)
     lines = lines.where(lines != "", s["source_line"].astype(str))
     out = pd.DataFrame({
         "session_id": idx.to_numpy(),
@@ -540,17 +538,17 @@ def chase_list(schedule: Schedule, ageing: pd.DataFrame | None = None) -> pd.Dat
     out["_line"] = gaps["source_line"].to_numpy()
     sort = ["missing count"]
     ascending = [False]
-    if ageing is not None:
+    days_known = ageing is not None and pd.to_numeric(ageing["days_waiting"], errors="coerce").notna().any()
+    if ageing is not None and days_known:
         age = ageing.drop_duplicates("session_id").set_index("session_id")
-        days = pd.to_numeric(age["days_waiting"], errors="coerce") if "days_waiting" in age else pd.Series(dtype=float)
-        out["days waiting"] = out["session_id"].map(days).fillna(0).astype("int64")
-        first = age["first_seen"] if "first_seen" in age else pd.Series(dtype=object)
-        out["first seen"] = out["session_id"].map(first).map(
-            lambda d: "" if d is None or (not isinstance(d, str) and pd.isna(d)) else
+        days = pd.to_numeric(age["days_waiting"], errors="coerce")
+        out["days waiting"] = out["session_id"].map(days).astype("Int64")
+        out["first seen"] = out["session_id"].map(age["first_seen"]).map(
+            lambda d: "" if d is None or d is pd.NaT or (not isinstance(d, str) and pd.isna(d)) else
             (d if isinstance(d, str) else f"{pd.Timestamp(d).day} {pd.Timestamp(d):%B %Y}")).astype(object)
         sort.append("days waiting")
         ascending.append(False)
-    out = out.sort_values([*sort, "_line"], ascending=[*ascending, True], kind="stable")
+    out = out.sort_values([*sort, "_line"], ascending=[*ascending, True], kind="stable", na_position="last")
     return out.drop(columns="_line").reset_index(drop=True)
 
 

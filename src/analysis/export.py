@@ -68,7 +68,8 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def readable_frame(frame: pd.DataFrame, date_format: str = "%-d %b %Y") -> pd.DataFrame:
     """A copy for showing to people (``st.dataframe``): every text or list column as plain text with
-    missing values as "", dates as "7 May 2020" ("" when missing), numbers and booleans unchanged.
+    missing values as "", dates as "7 May 2020" ("" when missing), numbers and booleans unchanged
+    (a nullable number column with missing values becomes text, "" where missing).
 
     No cell reads "nan", "None" or "NaT". Does not mutate ``frame``.
     """
@@ -77,6 +78,9 @@ def readable_frame(frame: pd.DataFrame, date_format: str = "%-d %b %Y") -> pd.Da
         series = out[col]
         if pd.api.types.is_datetime64_any_dtype(series):
             out[col] = series.dt.strftime(date_format).fillna("").astype(object)
+        elif isinstance(series.dtype, pd.api.extensions.ExtensionDtype) and series.hasnans and (
+                pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)):
+            out[col] = series.astype(object).map(lambda v: "" if v is pd.NA else str(v))
         elif series.dtype == object or pd.api.types.is_string_dtype(series):
             out[col] = series.map(_flat).map(lambda v: v if isinstance(v, str) else str(v)).astype(object)
     return out
