@@ -52,13 +52,9 @@ def network(view: View) -> None:
         recs = node_records(g, node, view.schedule)
         st.markdown(f"**{widgets.md(node)}** — {len(recs)} record{'s' if len(recs) != 1 else ''} · "
                     f"working groups: {widgets.md(', '.join(g.nodes[node].get('working_groups', ())) or 'none')}")
-        st.dataframe(recs, hide_index=True, key=f"net_records_{i}", column_config={
-            "date": st.column_config.TextColumn("Date", width="small"),
-            "topic": st.column_config.TextColumn("Topic", width="large"),
-            "format": st.column_config.TextColumn("Format", width="small"),
-            "section": st.column_config.TextColumn("Section", width="small"),
-            "source_line": st.column_config.NumberColumn("Line", format="%d", width="small"),
-        })
+        with st.container(key=f"net_records_{i}"):
+            widgets.text_table(recs, {"date": "Date", "topic": "Topic", "format": "Format", "section": "Section",
+                                      "source_line": "Line"})
 
     st.subheader("Who bridges", anchor=False)
     table = centrality(g)
