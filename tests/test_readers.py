@@ -111,6 +111,19 @@ def test_html_keeps_document_link_texts_and_hrefs() -> None:
     assert (others["document_links"].map(len) == 0).all()
 
 
+def test_html_modified_date_is_the_as_of_date() -> None:
+    import datetime as dt
+
+    page = saved_html().replace(b"<meta charset=\"utf-8\">",
+                                b'<meta charset="utf-8"><meta property="article:modified_time" '
+                                b'content="2020-06-19T10:43:00+02:00">')
+    s = load_schedule(page, name="saved.html")
+    assert (s.meta.as_of, s.meta.as_of_origin) == (dt.date(2020, 6, 19), "page")
+    given = load_schedule(page, name="saved.html", as_of=dt.date(2020, 7, 1))
+    assert (given.meta.as_of, given.meta.as_of_origin) == (dt.date(2020, 7, 1), "given")
+    assert load_schedule(saved_html(), name="saved.html").meta.as_of_origin == "upload"
+
+
 def test_html_rowspan_and_colspan_fill_the_grid() -> None:
     data = (
         b"<html><body><table><tr><th>Date</th><th>Topic</th><th>Co-leads</th><th>Format</th><th>Documents</th></tr>"

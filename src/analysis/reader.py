@@ -10,6 +10,7 @@ and carried through every step; for HTML, CSV and TSV a "line" is a table row or
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import os
 import re
@@ -82,7 +83,8 @@ class Classified:
     The records are kept column-wise (entry k of each list is record k), which is how they are used;
     :attr:`records` gives them as :class:`RawRecord` objects. ``links`` maps a record index to the
     (link text, href) pairs of its Documents cell (saved HTML pages only). ``title`` is the page's own
-    title (HTML ``<title>``), None when the source has none.
+    title (HTML ``<title>``), None when the source has none; ``page_date`` the date the page says it was
+    last changed (an HTML ``<meta>`` such as ``article:modified_time``), None when it says none.
     """
 
     roles: list[str]
@@ -98,6 +100,7 @@ class Classified:
     continued_on: dict[int, list[int]]  # record index → its continuation lines, for rows that spilled
     links: dict[int, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     title: str | None = None
+    page_date: dt.date | None = None
 
     @property
     def records(self) -> list[RawRecord]:

@@ -838,7 +838,7 @@ def _load(source: Source, ref: Reference, *, year: int | None, name: str | None,
         decode_problems = [(0, fld, sev, msg) for _, fld, sev, msg in decode_problems]
     classified.problems[:0] = decode_problems
     bundled = _is_bundled(source, ref)
-    as_of, as_of_origin = _as_of(source, as_of, bundled, ref)
+    as_of, as_of_origin = _as_of(source, as_of, classified.page_date, bundled, ref)
     meta = SourceMeta(
         name=name if not bundled else ref.source.file.name,
         title=_page_title(classified.title) or ref.source.title,
@@ -858,12 +858,16 @@ def _load(source: Source, ref: Reference, *, year: int | None, name: str | None,
     return _build(classified, table.lines, meta, ref)
 
 
-def _as_of(source: Source, given: dt.date | None, bundled: bool, ref: Reference) -> tuple[dt.date | None, str]:
-    """The as-of date and its origin: given, data/source.yaml (bundled), the file's date, or the upload day."""
+def _as_of(source: Source, given: dt.date | None, page_date: dt.date | None, bundled: bool,
+           ref: Reference) -> tuple[dt.date | None, str]:
+    """The as-of date and its origin, first found of: given, data/source.yaml (the bundled page), the date
+    the page says it was changed, the file's modification date (a path), the day of reading (bytes)."""
     if given is not None:
         return given, "given"
     if bundled:
         return ref.source.as_of, "source.yaml"
+    if page_date is not None:
+        return page_date, "page"
     if isinstance(source, str | os.PathLike):
         try:
             return dt.date.fromtimestamp(Path(source).stat().st_mtime), "file date"

@@ -9,6 +9,7 @@ paragraphs just before the table) and the links of the Documents column are kept
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from lxml import etree
@@ -27,6 +28,8 @@ _MAX_ROWSPAN = 1000
 _PREAMBLE_PARAGRAPHS = 5
 
 _SECTIONS = ("thead", "tbody", "tfoot")
+_MODIFIED_META = frozenset({"article:modified_time", "og:updated_time", "last-modified", "dcterms.modified",
+                            "datemodified", "dc.date.modified"})
 
 Element = etree._Element
 Cell = Element | None
@@ -52,6 +55,7 @@ def read(text: str, info: SourceInfo, name: str, *, deadline: float | None = Non
     classified.preamble[:0] = _preamble(doc, table)
     classified.title = _title(doc)
     classified.links = _links(grid, classified.header, classified.owner)
+    classified.page_date = _page_date(doc)
     return RawTable("html", texts, classified)
 
 
@@ -175,6 +179,18 @@ def _title(doc: Element) -> str | None:
     title = doc.find(".//title")
     text = _text(title) if title is not None else ""
     return text or None
+
+
+def _page_date(doc: Element) -> dt.date | None:
+    """The date of a ``<meta>`` that says when the page was last changed (ISO date or date-time), or None."""
+    for meta in doc.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().casefold()
+        if key in _MODIFIED_META:
+            try:
+                return dt.date.fromisoformat((meta.get("content") or "").strip()[:10])
+            except ValueError:
+                continue
+    return None
 
 
 def _preamble(doc: Element, table: Element) -> list[str]:
