@@ -385,114 +385,148 @@ def classify(lines: list[str], info: SourceInfo, name: str, *, rows: Rows | None
         ScheduleError: no line looks like a table row at all, or ``deadline`` passed.
     """
     rows = rows or LineRows(lines)
-    cells_of = rows.cells
-    n = len(lines)
-    roles = ["blank"] * n
-    owner: list[int | None] = [None] * n
-    header: list[str] = []
-    problems: list[tuple[int, str, str, str]] = []
-    first_rows = _first_rows(cells_of, n)
+    first_rows = _first_rows(rows.cells, len(lines))
     if not first_rows:
         raise ScheduleError(f"{name} has no table: no line contains a '|' column separator.")
-    last_row = next(i for i in range(n - 1, -1, -1) if cells_of(i) is not None)
-    header_idx = _find_header(rows, lines, first_rows)
-    if header_idx is None:
-        header_idx, start = -1, first_rows[0]
-        rows.opens_with_separator(lines[start])
-        expected = max(5 if isinstance(rows, LineRows) else 4, _cells_or_empty(cells_of, start)[1])
-        problems.append((start + 1, "header", "warning", "no header row found; columns read in the usual order"))
-    else:
-        start = header_idx
-        rows.opens_with_separator(lines[header_idx])
-        header, expected = _cells_or_empty(cells_of, header_idx)
-    section, section_title = "schedule", ""
-    # The records, column-wise; ``open_k`` is the record whose row is cut short (-1: none).
-    rec_line: list[int] = []
-    rec_section: list[str] = []
-    rec_title: list[str] = []
-    rec_cells: list[list[str]] = []
-    rec_pipes: list[int] = []
-    continued_on: dict[int, list[int]] = {}
-    open_k = -1
-    is_chrome = search_any(info.chrome)
-    section_patterns = info.sections
-    date_like = looks_like_date
-
-    for i in range(start, n):
-        if deadline is not None and not (i - start) % _DEADLINE_EVERY:
+    table = _Table(lines, rows, info, spill)
+    table.find_header(first_rows)
+    for i in range(table.start, len(lines)):
+        if deadline is not None and not (i - table.start) % _DEADLINE_EVERY:
             check_deadline(deadline, name)
-        stripped = lines[i].strip()
+        table.read_line(i)
+    preamble = _preamble(lines, table.start, table.roles, rows)
+    if not table.rec_line:
+        raise ScheduleError(f"{name} has no schedule rows: the table holds no record.")
+    return Classified(table.roles, table.owner, preamble, table.header, table.problems, table.rec_line,
+                      table.rec_section, table.rec_title, table.rec_cells, table.rec_pipes, table.continued_on)
+
+
+class _Table:
+    """The state of :func:`classify` as it walks the lines: roles so far, the records column-wise, the
+    current section, and the open record (a row cut short that the next lines may continue)."""
+
+    def __init__(self, lines: list[str], rows: Rows, info: SourceInfo, spill: bool) -> None:
+        n = len(lines)
+        self.lines = lines
+        self.rows = rows
+        self.spill = spill
+        self.roles = ["blank"] * n
+        self.owner: list[int | None] = [None] * n
+        self.header: list[str] = []
+        self.problems: list[tuple[int, str, str, str]] = []
+        self.header_idx = -1
+        self.start = 0
+        self.expected = 0  # separators in a complete row
+        self.last_row = next(i for i in range(n - 1, -1, -1) if rows.cells(i) is not None)
+        self.section, self.section_title = "schedule", ""
+        self.rec_line: list[int] = []
+        self.rec_section: list[str] = []
+        self.rec_title: list[str] = []
+        self.rec_cells: list[list[str]] = []
+        self.rec_pipes: list[int] = []
+        self.continued_on: dict[int, list[int]] = {}
+        self.open_k = -1  # the record whose row is cut short (-1: none)
+        self.is_chrome = search_any(info.chrome)
+        self.sections = info.sections
+
+    def find_header(self, candidates: list[int]) -> None:
+        """Find the header row among the first rows; without one, warn and expect the usual columns."""
+        rows = self.rows
+        found = _find_header(rows, self.lines, candidates)
+        if found is None:
+            self.start = candidates[0]
+            rows.opens_with_separator(self.lines[self.start])
+            self.expected = max(5 if isinstance(rows, LineRows) else 4, _cells_or_empty(rows.cells, self.start)[1])
+            self.problems.append((self.start + 1, "header", "warning",
+                                  "no header row found; columns read in the usual order"))
+            return
+        self.header_idx = self.start = found
+        rows.opens_with_separator(self.lines[found])
+        self.header, self.expected = _cells_or_empty(rows.cells, found)
+
+    def read_line(self, i: int) -> None:
+        """Give line ``i`` (at or after the header) its role."""
+        stripped = self.lines[i].strip()
         if not stripped:
-            continue  # blank; a blank line does not close an open row
-        if i == header_idx:
-            roles[i] = "header"
-            continue
-        if is_chrome(stripped[:1000]):
-            roles[i] = "chrome"
-            open_k = -1
-            continue
-        got = cells_of(i)
-        if got is None:
-            if open_k >= 0:
-                roles[i] = "continuation"
-                owner[i] = open_k
-                open_cells = rec_cells[open_k]
-                open_cells[-1] = f"{open_cells[-1]} {rows.text(i)}".strip()
-                continued_on.setdefault(open_k, []).append(i + 1)
-            elif i > last_row:
-                roles[i] = "chrome"
+            return  # blank; a blank line does not close an open row
+        if i == self.header_idx:
+            self.roles[i] = "header"
+        elif self.is_chrome(stripped[:1000]):
+            self.roles[i] = "chrome"
+            self.open_k = -1
+        else:
+            got = self.rows.cells(i)
+            if got is None:
+                self.text_line(i, stripped)
+            elif stripped[0] in "|:-" and is_separator(stripped):
+                self.roles[i] = "separator"
             else:
-                roles[i] = "rejected"
-                problems.append((i + 1, "line", "warning", f"text outside any table row ignored: {stripped[:80]!r}"))
-            continue
-        if stripped[0] in "|:-" and is_separator(stripped):
-            roles[i] = "separator"
-            continue
-        cells, pipes = got
-        if not cells:
-            cells = [""]
+                self.row(i, *got)
+
+    def text_line(self, i: int, stripped: str) -> None:
+        """A line without cells: it continues the open row, or is chrome after the table, or is rejected."""
+        if self.open_k >= 0:
+            self.join(i, self.rows.text(i), [], 0)
+        elif i > self.last_row:
+            self.roles[i] = "chrome"
+        else:
+            self.reject(i, f"text outside any table row ignored: {stripped[:80]!r}")
+
+    def row(self, i: int, cells: list[str], pipes: int) -> None:
+        """A line with cells: the rest of the open row, a section line, an empty row or a new record."""
+        cells = cells or [""]
         first = cells[0]
         rest_empty = len(cells) == 1 or (not cells[1] and not any(cells[2:]))
-        if open_k >= 0 and not date_like(first) and (
-            not first or not rest_empty or len(cells) <= 1 or rec_pipes[open_k] + pipes <= expected
-        ) and not (first and rest_empty and any(p.search(first) for _, p in section_patterns)):
-            # The row above was cut short: this line carries on its last cell and adds the others.
-            # (A line naming a known section, such as "Pipeline (full details tbc) |", never does.)
-            roles[i] = "continuation"
-            owner[i] = open_k
-            open_cells = rec_cells[open_k]
-            open_cells[-1] = f"{open_cells[-1]} {first}".strip()
-            open_cells.extend(cells[1:])
-            rec_pipes[open_k] += pipes
-            continued_on.setdefault(open_k, []).append(i + 1)
-            if rec_pipes[open_k] >= expected:
-                open_k = -1
-            continue
-        if rest_empty:
-            if first and not date_like(first):
-                roles[i] = "section"
-                section_title = first
-                section = next((nm for nm, p in section_patterns if p.search(first)), "schedule")
-                open_k = -1
-                continue
-            if not first:
-                roles[i] = "rejected"
-                problems.append((i + 1, "line", "warning", "empty table row ignored"))
-                continue
-        roles[i] = "record"
-        k = len(rec_line)
-        owner[i] = k
-        rec_line.append(i + 1)
-        rec_section.append(section)
-        rec_title.append(section_title)
-        rec_cells.append(cells)
-        rec_pipes.append(pipes)
-        open_k = k if spill and pipes < expected and section == "schedule" else -1
-    preamble = _preamble(lines, start, roles, rows)
-    if not rec_line:
-        raise ScheduleError(f"{name} has no schedule rows: the table holds no record.")
-    return Classified(roles, owner, preamble, header, problems, rec_line, rec_section, rec_title, rec_cells,
-                      rec_pipes, continued_on)
+        if self.continues(first, cells, rest_empty, pipes):
+            self.join(i, first, cells[1:], pipes)
+        elif rest_empty and first and not looks_like_date(first):
+            self.roles[i] = "section"
+            self.section_title = first
+            self.section = next((nm for nm, p in self.sections if p.search(first)), "schedule")
+            self.open_k = -1
+        elif rest_empty and not first:
+            self.reject(i, "empty table row ignored")
+        else:
+            self.record(i, cells, pipes)
+
+    def continues(self, first: str, cells: list[str], rest_empty: bool, pipes: int) -> bool:
+        """True when this row carries on the open row above (never for a dated row or a known section)."""
+        k = self.open_k
+        if k < 0 or looks_like_date(first):
+            return False
+        if first and rest_empty and any(p.search(first) for _, p in self.sections):
+            return False  # a line naming a known section, such as "Pipeline (full details tbc) |"
+        return not first or not rest_empty or len(cells) <= 1 or self.rec_pipes[k] + pipes <= self.expected
+
+    def join(self, i: int, first: str, more: list[str], pipes: int) -> None:
+        """Line ``i`` continues the open record: ``first`` extends its last cell, ``more`` adds cells."""
+        k = self.open_k
+        self.roles[i] = "continuation"
+        self.owner[i] = k
+        cells = self.rec_cells[k]
+        cells[-1] = f"{cells[-1]} {first}".strip()
+        cells.extend(more)
+        self.continued_on.setdefault(k, []).append(i + 1)
+        if pipes:
+            self.rec_pipes[k] += pipes
+            if self.rec_pipes[k] >= self.expected:
+                self.open_k = -1
+
+    def record(self, i: int, cells: list[str], pipes: int) -> None:
+        """Line ``i`` starts a record; a schedule row with fewer separators than the header stays open."""
+        k = len(self.rec_line)
+        self.roles[i] = "record"
+        self.owner[i] = k
+        self.rec_line.append(i + 1)
+        self.rec_section.append(self.section)
+        self.rec_title.append(self.section_title)
+        self.rec_cells.append(cells)
+        self.rec_pipes.append(pipes)
+        self.open_k = k if self.spill and pipes < self.expected and self.section == "schedule" else -1
+
+    def reject(self, i: int, message: str) -> None:
+        self.roles[i] = "rejected"
+        self.problems.append((i + 1, "line", "warning", message))
 
 
 def _first_rows(cells_of: Callable[[int], tuple[list[str], int] | None], n: int) -> list[int]:
