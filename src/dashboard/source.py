@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,8 @@ try:
     from analysis import store as _store_module
 except ImportError:  # the store module is optional: without it the app shows the bundled page only
     _store_module = None  # type: ignore[assignment]
+
+_LOG = logging.getLogger(__name__)
 
 CAPTURE_PARAM = "capture"
 """Query parameter holding the chosen capture's id (absent for the bundled page)."""
@@ -124,11 +127,17 @@ def store() -> CaptureStore | None:
     """The server's capture store (None when :mod:`analysis.store` is not installed).
 
     Reached through ``st.connection("captures", type="sql", url=default_url())``; the first call creates or
-    migrates the schema and adds the bundled page as capture #1.
+    migrates the schema and adds the bundled page as capture #1. When the store cannot be opened (a database
+    that is down, a store written by a newer version), the session sees the bundled page with a note.
     """
     if _store_module is None:
         return None
-    return _shared_store(_store_module.default_url())
+    try:
+        return _shared_store(_store_module.default_url())
+    except Exception as exc:  # an unreachable or unusable store must not take the app down
+        _LOG.warning("capture store unavailable: %s", exc)
+        st.session_state[_NOTE] = "The capture store cannot be reached just now; showing the bundled page."
+        return None
 
 
 @st.cache_resource(show_spinner="Opening the capture store…", max_entries=4)
