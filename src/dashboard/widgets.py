@@ -127,8 +127,15 @@ def text_table(frame: pd.DataFrame, labels: dict[str, str] | None = None) -> Non
     """A static table whose text wraps to the page width (no sideways scrolling): for short lists people read
     whole. st.table reads cells as Markdown, so every cell and header is escaped first."""
     shown = frame.rename(columns=labels or {})
-    shown = shown.map(md).rename(columns=md)
+    shown = shown.map(_cell).rename(columns=md)
     st.table(shown, hide_index=True)
+
+
+def _cell(value: object) -> str:
+    """A table cell as escaped Markdown; "–" for a missing value (never "nan", "None" or "<NA>")."""
+    if value is None or (not isinstance(value, str | tuple | list) and pd.isna(value)) or value == "":
+        return "–"
+    return md(value)
 
 
 def csv_button(frame: pd.DataFrame, label: str, file_name: str, key: str) -> None:

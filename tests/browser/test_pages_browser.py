@@ -3,10 +3,24 @@ unexpected console error, and is screenshotted into artifacts/screenshots/."""
 
 from __future__ import annotations
 
-import pytest
-from playwright.sync_api import Page
+from collections.abc import Iterator
+from pathlib import Path
 
-from .helpers import PAGE_BY_NAME, PAGES, ConsoleLog, PageSpec, headings, page_state, screenshot, wait_rendered
+import pytest
+from playwright.sync_api import Browser, Page
+
+from .capture_helpers import BUNDLED, new_page, no_exception, set_as_of, start_server, upload, wait_footer, write
+from .helpers import (
+    PAGE_BY_NAME,
+    PAGES,
+    ConsoleLog,
+    PageSpec,
+    StreamlitServer,
+    headings,
+    page_state,
+    screenshot,
+    wait_rendered,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -76,3 +90,36 @@ def test_network_centrality_table_draws_on_demand(page: Page, app_url: str) -> N
     tables.first.wait_for()
     wait_rendered(page, len(spec.charts))
     assert tables.count() == 1
+
+
+@pytest.fixture(scope="module")
+def history_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
+    yield from start_server(tmp_path_factory.mktemp("store"))
+
+
+def test_gaps_ages_the_chase_list_and_draws_the_backlog_with_two_captures(
+    browser: Browser, history_server: StreamlitServer, tmp_path: Path
+) -> None:
+    # An earlier capture of the same page (as of 1 June 2020): every undated item was already waiting then.
+    older = write(tmp_path, "online_series_2020-06-01.txt", BUNDLED.read_bytes() + b"\n")
+    page = new_page(browser)
+    page.goto(history_server.url + "/gaps")
+    wait_rendered(page, 1)
+    assert "two or more captures" in page.locator('[data-testid="stMain"]').inner_text()
+    set_as_of(page, "01/06/2020")
+    upload(page, older)
+    wait_footer(page, older.name)
+    upload(page, BUNDLED)  # capture #1 again: the newest is shown, the older one gives the ageing
+    wait_footer(page, BUNDLED.name)
+    wait_rendered(page, 2)
+
+    assert page.locator(".st-key-gaps_backlog .js-plotly-plot .main-svg").count() >= 1
+    headers = [h.strip() for h in page.locator(".st-key-gaps_table thead th").all_inner_texts() if h.strip()]
+    assert "Days waiting" in headers
+    column = headers.index("Days waiting")
+    cells = [r.locator("td").nth(column).inner_text() for r in page.locator(".st-key-gaps_table tbody tr").all()]
+    # Undated and pipeline items wait; a dated item missing only its audience is not "waiting" ("–").
+    assert max(int(c) for c in cells if c != "–") == 18, cells  # 1 June → 19 June
+    assert not any(c in ("nan", "None", "<NA>", "NaT") for c in cells)
+    assert "two or more captures" not in page.locator('[data-testid="stMain"]').inner_text()
+    no_exception(page)
