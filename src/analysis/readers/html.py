@@ -26,6 +26,8 @@ _MAX_COLUMNS = 20
 """Columns read per row (the schedule has five); wider spans and rows are cut there."""
 _MAX_ROWSPAN = 1000
 _PREAMBLE_PARAGRAPHS = 5
+_META_CHARS = 1000
+"""The title and each preamble paragraph are cut to this many characters (they are metadata)."""
 
 _SECTIONS = ("thead", "tbody", "tfoot")
 _MODIFIED_META = frozenset({"article:modified_time", "og:updated_time", "last-modified", "dcterms.modified",
@@ -177,7 +179,7 @@ def _text(cell: Cell) -> str:
 
 def _title(doc: Element) -> str | None:
     title = doc.find(".//title")
-    text = _text(title) if title is not None else ""
+    text = _text(title)[:_META_CHARS] if title is not None else ""
     return text or None
 
 
@@ -204,7 +206,7 @@ def _preamble(doc: Element, table: Element) -> list[str]:
         if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
             found = []
         elif el.tag == "p" and not any(a.tag in _OUTSIDE_CONTENT for a in el.iterancestors()):
-            text = _text(el)
+            text = _text(el)[:_META_CHARS]
             if text:
                 found.append(text)
     return found[-_PREAMBLE_PARAGRAPHS:]
