@@ -215,6 +215,30 @@ def finish(fig: go.Figure, title: str, ctx: ChartContext, alt: str, height: int 
     return fig
 
 
+def set_height(fig: go.Figure, height: int) -> go.Figure:
+    """Set ``fig``'s height in place, keeping a legend placed by :func:`legend_on_top` just under the
+    subtitle (its position is a fraction of the height). Returns ``fig``."""
+    fig.update_layout(height=height)
+    if fig.layout.legend.yref == "container" and fig.layout.legend.y is not None:
+        fig.update_layout(legend_y=1 - HEADER_PX / height)
+    return fig
+
+
+def move_source(fig: go.Figure, shift: int) -> go.Figure:
+    """Put the source line (and a "note" under it) ``shift`` px below the plot area, with the bottom
+    margin to match; for when the tick labels below the plot are shorter or taller than the builder
+    allowed for. Changes ``fig`` in place and returns it."""
+    extra = 0
+    for ann in fig.layout.annotations:
+        if ann.name == "source":
+            ann.yshift = -shift
+        elif ann.name == "note":
+            ann.yshift = -shift - 52
+            extra = 24
+    fig.update_layout(margin_b=shift + 52 + extra)
+    return fig
+
+
 def legend_on_top(fig: go.Figure, title: str, height: int) -> None:
     """A horizontal legend under the subtitle and above the plot area (container coordinates), so it never
     covers data at any width: when it wraps onto more rows it pushes the plot down, not over the title."""
@@ -375,8 +399,7 @@ def sized_for(fig: go.Figure, preset: str) -> go.Figure:
             _raise_font(trace.textfont, body)
         if trace.type == "heatmap" and trace.showscale is not False:
             _raise_font(trace.colorbar.tickfont, body)
-    if lay.legend.yref == "container" and lay.legend.y is not None:
-        out.update_layout(legend_y=1 - HEADER_PX / height)
+    set_height(out, height)
     _declutter_labels(out)
     return out
 

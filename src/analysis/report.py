@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -25,7 +24,9 @@ from .figures import (
     _slug,
     esc,
     heatmap_figure,
+    move_source,
     network_figure,
+    set_height,
     timeline_figure,
     to_png,
 )
@@ -56,21 +57,22 @@ def report_figures(full: Schedule, view: Schedule, ctx: ChartContext) -> dict[st
         "network": network_figure(g, layout(g), ctx, label_width_px=480, label_font=11, max_labels=16,
                                  height=440),
     }
-    # Compact versions: the report is laid out to fit one landscape page.
+    # Compact versions: the report is laid out to fit one landscape page; the matrix as tall as the timeline
+    # beside it, with its column labels tilted (so the source line can sit closer under them).
     lanes = len(figs["timeline"].layout.yaxis.categoryarray or ())
-    figs["timeline"].update_layout(height=max(400, 250 + 17 * lanes))
-    figs["matrix"].update_layout(height=360)
+    row_height = max(420, 300 + 18 * lanes)
+    set_height(figs["timeline"], row_height)
+    figs["timeline"].update_layout(legend_title=dict(text="Format (◆ pipeline, ○ planned)", side="left"))
     for fig in figs.values():
         fig.update_layout(font=dict(size=12), legend=dict(font=dict(size=11)))
         fig.update_xaxes(tickfont=dict(size=11))
         fig.update_yaxes(tickfont=dict(size=11))
-    heat = figs["matrix"].data[0] if figs["matrix"].data else None
-    if heat is not None and heat.x is not None:
-        heat.x = [esc(re.sub(r"\s*\(.*?\)", "", html.unescape(str(x).replace("<br>", " ")))) for x in heat.x]
+    if figs["matrix"].data:
         figs["matrix"].update_xaxes(tickangle=-30)
+        move_source(figs["matrix"], 100)
+        set_height(figs["matrix"], row_height)
     if figs["timeline"].data:
         figs["timeline"].update_xaxes(title="date (2020)", row=1, col=1)
-        figs["timeline"].update_xaxes(title="Undated", row=1, col=2)
     return figs
 
 
@@ -105,7 +107,7 @@ def open_gaps(view: Schedule, limit: int = 12) -> pd.DataFrame:
                                "source line(s)": "Line"}).reset_index(drop=True)
 
 
-def changes_html(changes: ChangesLike | None, limit: int = 6) -> str:
+def changes_html(changes: ChangesLike | None, limit: int = 5) -> str:
     """A compact "Changes since" block from a comparison of two captures ("" when ``changes`` is None).
 
     Uses ``changes.summary`` (text) and up to ``limit`` rows of ``changes.frame`` (kind, label, before,
@@ -160,15 +162,19 @@ table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: #F2F5F8; }
 h2 { font-size: 17px; margin: 6px 4px; }
-.changes { font-size: 13px; margin: 0 0 8px; }
+.summary.with-changes { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; align-items: start; }
+.changes { font-size: 13px; margin: 6px 0 8px; }
+.changes h2 { font-size: 15px; margin: 0 4px 2px; }
 .changes table { font-size: 12px; }
+.changes td, .changes th { padding: 2px 6px; }
 .changes p { margin: 2px 4px; }
 footer { margin-top: 10px; font-size: 12px; color: var(--muted); }
 abbr { text-decoration: underline dotted; cursor: help; }
 @media print {
   @page { size: A4 landscape; margin: 8mm; }
-  /* The screen layout is about 1400 × 1300 px; scaled to fit one landscape sheet. */
-  body { padding: 0; zoom: 0.56; }
+  /* The screen layout is about 1400 × 1400 px; scaled to fit one landscape sheet (281 × 194 mm). */
+  body { padding: 0; zoom: 0.52; }
+  body.with-changes { zoom: 0.48; }  /* the changes block adds about 60 px */
   .card { border-color: #bbb; }
   .modebar-container { display: none !important; }
 }
@@ -203,19 +209,22 @@ def report_html(full: Schedule, view: Schedule, ctx: ChartContext, query: str = 
     gaps_html = (f"<table><thead><tr><th>Record</th><th>Leads</th><th>What is missing</th><th>Line</th></tr>"
                  f"</thead><tbody>{rows}</tbody></table>" if rows else "<p>No open gaps for these filters.</p>")
     stamp = (generated or dt.datetime.now()).strftime("%-d %B %Y %H:%M")
+    # With a comparison, highlights and changes sit side by side so the report still fits one page.
+    block = changes_html(changes)
+    summary = (f'<section class="summary with-changes"><ul class="highlights">{bullets}</ul>{block}</section>'
+               if block else f'<ul class="highlights">{bullets}</ul>')
     filters_line = html.escape(ctx.filters) + (f" (link query: <code>?{html.escape(query)}</code>)" if query else "")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(REPORT_TITLE)}</title>
 <style>{_CSS}</style></head>
-<body>
+<body{' class="with-changes"' if block else ''}>
 <header><h1>{html.escape(REPORT_TITLE)}</h1>
 <p><b>Filters:</b> {filters_line}</p>
 <p>{html.escape(ctx.source)}</p></header>
 {metrics_strip(view)}
-<ul class="highlights">{bullets}</ul>
-{changes_html(changes)}
+{summary}
 <section class="grid">
 {parts[0]}
 {parts[1]}
