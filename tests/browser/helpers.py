@@ -51,12 +51,15 @@ ACTION_TIMEOUT_MS = 90_000
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One page of the dashboard as a user sees it: URL path, h1 text and the keys of its Plotly charts."""
+    """One page of the dashboard as a user sees it: URL path, h1 text, the keys of its Plotly charts, and
+    whether the sidebar filters apply to it."""
 
     name: str
     path: str
     heading: str | None
     charts: tuple[str, ...] = ()
+    filtered: bool = True
+    """True when the page follows the sidebar filters and says so ("Filters: …" caption)."""
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -76,8 +79,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("network", "/network", "Co-lead network", ("net_chart",)),
     PageSpec("gaps", "/gaps", "Gaps", ("gaps_matrix",)),
     # A test server starts with a store of its own holding only the bundled capture: nothing to compare yet.
-    PageSpec("captures", "/captures", "Captures"),
-    PageSpec("changes", "/changes", "Changes"),
+    PageSpec("captures", "/captures", "Captures", filtered=False),
+    PageSpec("changes", "/changes", "Changes", filtered=False),
     PageSpec("data", "/data", "Data & export"),
     PageSpec(
         "report",
