@@ -64,7 +64,8 @@ def test_options_list_what_the_bundled_page_holds(options: FilterOptions) -> Non
                                     "Not stated"}
     assert options.formats[0] == "listening session"  # most used first
     assert set(options.audiences) == {"stakeholders", "civil society", "UN networks (country/regional)",
-                                      "Member States", "UN system", "Network members"}
+                                      "Member States", "UN system", "Network members", "Not stated", "TBD"}
+    assert options.audiences[-2:] == ("Not stated", "TBD")  # as on the audience bar chart
     assert options.working_groups == ("WG2", "WG3", "WG6", NO_WG)
     assert len(options.organisations) == 24
     assert "UN Development Programme" in options.organisations  # reached only through a person (Asako Okai)
@@ -87,6 +88,9 @@ CASES = [
     pytest.param(Filters(formats=("TBD",)), [16], id="format-tbd"),
     pytest.param(Filters(audiences=("Network members",)), [8, 15], id="audience-network-members"),
     pytest.param(Filters(audiences=("UN system",)), [7, 11], id="audience-un-system"),
+    # Meeting records naming no audience (the publication on line 20 has none to name), and a TBD audience.
+    pytest.param(Filters(audiences=("Not stated",)), [16, 19, 21, 22], id="audience-not-stated"),
+    pytest.param(Filters(audiences=("TBD",)), [10], id="audience-tbd"),
     pytest.param(Filters(working_groups=("WG2",)), [5, 8, 15], id="wg2"),
     pytest.param(Filters(working_groups=("WG3", "WG6")), [4, 9], id="wg3-or-wg6"),
     pytest.param(Filters(working_groups=(NO_WG,)), [7, 10, 11, 12, 13, 14, 16, 17, 19, 20, 21, 22], id="no-wg"),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 
 import pandas as pd
 
-from .aggregate import NOT_STATED
+from .aggregate import NOT_STATED, audience_pairs, count_by, lead_organisation
 from .schedule import Schedule
 
 NO_WG = "No working group"
@@ -54,7 +54,11 @@ class FilterOptions:
 
 
 def filter_options(schedule: Schedule) -> FilterOptions:
-    """List the values present in ``schedule`` for every filter."""
+    """List the values present in ``schedule`` for every filter.
+
+    Audiences come in the order of the audience bar chart (most records first), ending with "Not stated"
+    and "TBD" when some meeting record names no audience or says TBD (choosing them finds those records).
+    """
     s = schedule.sessions
     dated = s["date"].dropna()
     wgs = sorted(s["working_group"].dropna().unique(), key=lambda w: (len(w), w))
@@ -65,9 +69,9 @@ def filter_options(schedule: Schedule) -> FilterOptions:
         date_max=dated.max().date() if len(dated) else None,
         sections=tuple(x for x in SECTIONS if x in set(s["section"])),
         formats=tuple(s["format"].fillna(NOT_STATED).value_counts().index),
-        audiences=tuple(schedule.audiences["audience"].value_counts().index),
+        audiences=tuple(count_by(schedule, "audience")["value"]),
         working_groups=tuple(wgs),
-        organisations=tuple(sorted(schedule.leads["organisation"].dropna().unique(), key=str.casefold)),
+        organisations=tuple(sorted(lead_organisation(schedule.leads).dropna().unique(), key=str.casefold)),
         themes=tuple(pd.Series([t for ts in s["themes"] for t in ts], dtype=object).value_counts().index),
     )
 
@@ -90,13 +94,14 @@ def apply_filters(schedule: Schedule, f: Filters) -> Schedule:
     if f.formats:
         keep &= s["format"].fillna(NOT_STATED).isin(f.formats)
     if f.audiences:
-        ids = schedule.audiences.loc[schedule.audiences["audience"].isin(f.audiences), "session_id"]
+        wanted = set(f.audiences)
+        ids = {sid for sid, audience in audience_pairs(schedule) if audience in wanted}
         keep &= s["session_id"].isin(ids)
     if f.working_groups:
         wg = s["working_group"].fillna(NO_WG)
         keep &= wg.isin(f.working_groups)
     if f.organisations:
-        ids = schedule.leads.loc[schedule.leads["organisation"].isin(f.organisations), "session_id"]
+        ids = schedule.leads.loc[lead_organisation(schedule.leads).isin(f.organisations), "session_id"]
         keep &= s["session_id"].isin(ids)
     if f.themes:
         wanted = set(f.themes)
