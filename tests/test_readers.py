@@ -6,6 +6,7 @@ wide encodings, trailing binary garbage, quadratic-pattern bait and the time bud
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import subprocess
@@ -19,8 +20,10 @@ from capture_shapes import COLUMNS, PIPELINE, RECORDS, SESSIONS, SHAPES, TITLE, 
 from schedule_pages import BUNDLED, PREAMBLE, page, row
 
 from analysis import Schedule, ScheduleError, load_schedule
-from analysis.reader import MAX_BYTES, ROLES, is_separator
+from analysis.reader import MAX_BYTES, ROLES, classify, decode, is_separator, split_lines
+from analysis.readers import read_table
 from analysis.readers.detect import detect
+from analysis.reference import load_reference
 
 # Fields that depend on where a record sits in its file, not on what it says.
 # (A placeholder's label names its line.)
@@ -112,8 +115,6 @@ def test_html_keeps_document_link_texts_and_hrefs() -> None:
 
 
 def test_html_modified_date_is_the_as_of_date() -> None:
-    import datetime as dt
-
     page = saved_html().replace(b"<meta charset=\"utf-8\">",
                                 b'<meta charset="utf-8"><meta property="article:modified_time" '
                                 b'content="2020-06-19T10:43:00+02:00">')
@@ -209,8 +210,6 @@ def test_the_bundled_page_still_reads_as_before(bundled: Schedule) -> None:
 
 
 def test_meta_origins_and_citation_for_uploads_and_given_dates() -> None:
-    import datetime as dt
-
     data = BUNDLED.read_bytes()
     up = load_schedule(data, name="my page.txt")
     assert (up.meta.name, up.meta.as_of_origin, up.meta.bundled) == ("my page.txt", "upload", False)
@@ -319,3 +318,33 @@ def test_exactly_max_bytes_is_read_and_one_more_is_refused(tmp_path: Path) -> No
     path.write_bytes(b"a" * (MAX_BYTES + 1))
     with pytest.raises(ScheduleError, match="limit"):
         load_schedule(path)
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=SHAPES)
+def test_every_reader_checks_the_deadline(shape: str) -> None:
+    text = decode(SHAPES[shape](), "f")[0]
+    with pytest.raises(ScheduleError, match="takes too long"):
+        read_table(text, load_reference().source, "f", deadline=time.monotonic() - 1)
+    assert len(read_table(text, load_reference().source, "f", deadline=time.monotonic() + 60).classified.cells) == 17
+
+
+def test_the_classify_loop_checks_the_deadline_while_walking() -> None:
+    lines = split_lines(page(*[row(f"{1 + k % 28} May", f"T{k}") for k in range(10_000)]))
+    with pytest.raises(ScheduleError, match="takes too long"):
+        classify(lines, load_reference().source, "f", deadline=time.monotonic() - 1)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["<td rowspan='999999'>7 May</td><td>T</td>", "<td colspan='999999'>7 May</td>",
+     "<td colspan='50' rowspan='50'>7 May</td><td>T</td><td>x</td>"],
+    ids=["rowspan", "colspan", "both"],
+)
+def test_hostile_spans_stay_linear(cell: str) -> None:
+    head = "<html><body><table><tr><th>Date</th><th>Topic</th><th>x</th></tr>"
+    data = (head + f"<tr>{cell}</tr>" * 20_000 + "</table>").encode()
+    start = time.process_time()
+    s = load_schedule(data, name="spans.html", year=2020)
+    assert time.process_time() - start < 10
+    assert len(s.lines) == 20_001
+    assert s.sessions["date_raw"].str.len().max() < 100
