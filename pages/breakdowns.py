@@ -27,7 +27,8 @@ def breakdowns(view: View) -> None:
                 widgets.chart(charts.figure(view, "breakdown", "breakdowns", dimension=dimension, measure=measure),
                               key=KEYS[dimension])
         if i == 0:
-            widgets.chart(charts.figure(view, "matrix", "breakdowns", measure=measure), key="bd_matrix")
+            widgets.chart(charts.figure(view, "matrix", "breakdowns", measure=measure), key="bd_matrix",
+                          min_width=600)
 
 
 if ui.require_records(view):

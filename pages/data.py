@@ -15,8 +15,13 @@ TABLES = ("sessions", "leads", "audiences", "problems", "dictionary")
 
 def _config(name: str, frame: pd.DataFrame) -> dict[str, object]:
     docs = COLUMNS.get(name, {})
-    return {c: st.column_config.TextColumn(c.replace("_", " "), help=docs.get(c)) if frame[c].dtype == object
-            else st.column_config.Column(c.replace("_", " "), help=docs.get(c)) for c in frame.columns}
+    config: dict[str, object] = {
+        c: st.column_config.TextColumn(c.replace("_", " "), help=docs.get(c)) if frame[c].dtype == object
+        else st.column_config.Column(c.replace("_", " "), help=docs.get(c)) for c in frame.columns}
+    for wide in ("label", "message", "topic", "purpose"):
+        if wide in frame.columns:
+            config[wide] = st.column_config.TextColumn(wide, width="medium", help=docs.get(wide))
+    return config
 
 
 @st.fragment

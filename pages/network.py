@@ -38,7 +38,7 @@ def network(view: View) -> None:
                        help="Off: people named as leads count for their organisation.")
     g = build_graph(view.schedule, people_as_nodes=people)
     state = widgets.chart(charts.figure(view, "network", "network", people=people), key="net_chart",
-                          on_select="rerun", selection_mode="points")
+                          on_select="rerun", selection_mode="points", min_width=560)
     chosen = _node(_clicked(state))
     nodes = [chosen] if chosen else []
 

@@ -44,10 +44,10 @@ if ui.require_records(view):
     figs = charts.report(view)
     top = widgets.row("report-top", 2)
     with top[0]:
-        widgets.chart(figs["timeline"], key="report_timeline")
+        widgets.chart(figs["timeline"], key="report_timeline", min_width=640)
     with top[1]:
-        widgets.chart(figs["matrix"], key="report_matrix")
-    widgets.chart(figs["network"], key="report_network")
+        widgets.chart(figs["matrix"], key="report_matrix", min_width=600)
+    widgets.chart(figs["network"], key="report_network", min_width=560)
     st.markdown("**Open gaps**")
     with st.container(key="report_gaps"):
         widgets.text_table(open_gaps(view.schedule))

@@ -7,6 +7,7 @@ from dashboard import charts, ui, widgets
 from dashboard.state import View, current_view, url_setting
 
 ROWS = {"group": "Working group or lead", "theme": "Theme"}
+MIN_WIDTH = 640  # px: below this the lane labels leave the calendar too little room for its date ticks
 
 view = current_view()
 widgets.page_css()
@@ -19,7 +20,8 @@ def timeline(view: View) -> None:
     """The rows switch (kept in the URL as ``?rows=theme``) and the chart it changes."""
     url_setting("timeline_lanes", "group", list(ROWS), param="rows")
     by = st.segmented_control("Rows", list(ROWS), format_func=ROWS.__getitem__, key="timeline_lanes") or "group"
-    widgets.chart(charts.figure(view, "timeline", "timeline", lane_by=by), key="timeline_chart")
+    widgets.chart(charts.figure(view, "timeline", "timeline", lane_by=by), key="timeline_chart",
+                  min_width=MIN_WIDTH)
 
 
 if ui.require_records(view):

@@ -38,6 +38,8 @@ _LAYOUT_CSS = f"""
 <style>
 [data-testid="stLayoutWrapper"]:has(> [class*="st-key-cell-"]) {{ flex: 1 1 {MIN_CELL_REM}rem !important;
   min-width: min(100%, {MIN_CELL_REM}rem) !important; }}
+@media (max-width: 1200px) {{ [data-testid="stMainBlockContainer"] {{ padding-left: 1.5rem !important;
+  padding-right: 1.5rem !important; }} }}
 [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div {{ white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; }}
 [data-testid="stMetricValue"] > div {{ white-space: normal !important; overflow-wrap: anywhere; }}
@@ -115,9 +117,20 @@ def _deferred_png(fig: go.Figure, preset: str) -> Callable[[], bytes]:
     return lambda: png_bytes(fig, preset)
 
 
-def chart(fig: go.Figure, key: str, *, export: bool = True, **kwargs: object) -> object:
-    """Draw ``fig`` (stable key, the figure's own PNG config and alt text) with its download menu below it."""
-    state = ui.chart(fig, key=key, **kwargs)
+def chart(fig: go.Figure, key: str, *, export: bool = True, min_width: int | None = None,
+          **kwargs: object) -> object:
+    """Draw ``fig`` (stable key, the figure's own PNG config and alt text) with its download menu below it.
+
+    ``min_width`` (px): a chart that cannot be read narrower (a calendar, a matrix, a network) keeps this width
+    on a phone and scrolls sideways inside its own box; the page itself never scrolls sideways.
+    """
+    if min_width:
+        st.html(f"<style>.st-key-wide-{key} {{ overflow-x: auto; overflow-y: hidden; }}"
+                f" .st-key-wide-{key} > * {{ min-width: {int(min_width)}px; }}</style>")
+        with st.container(key=f"wide-{key}"):
+            state = ui.chart(fig, key=key, **kwargs)
+    else:
+        state = ui.chart(fig, key=key, **kwargs)
     if export:
         export_menu(fig, key)
     return state
