@@ -649,6 +649,18 @@ def timeline_figure(schedule: Schedule, ctx: ChartContext, lane_by: str = "group
 
 # ------------------------------------------------------------------------------------------------ bars
 
+def nice_step(largest: int, ticks: int = 4) -> int:
+    """A whole tick step from 1, 2, 5, 10, 20, 50, … giving at most about ``ticks`` steps up to ``largest``
+    (so count axes never crowd, even on a phone)."""
+    step = 1
+    while largest / step > ticks:
+        for factor in (2, 2.5, 2):
+            step = int(step * factor)
+            if largest / step <= ticks:
+                break
+    return step
+
+
 def bar_figure(counts: pd.DataFrame, title: str, ctx: ChartContext, measure: str = "records",
                colours: Mapping[str, str] | None = None, hover_names: Mapping[str, str] | None = None,
                value_label: str | None = None) -> go.Figure:
@@ -670,7 +682,7 @@ def bar_figure(counts: pd.DataFrame, title: str, ctx: ChartContext, measure: str
     ))
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(title=value_label or f"number of {measure}", rangemode="tozero",
-                     range=[0, counts["count"].max() * 1.15 + 0.5], dtick=max(1, int(counts["count"].max() // 6)))
+                     range=[0, counts["count"].max() * 1.15 + 0.5], dtick=nice_step(int(counts["count"].max())))
     top = counts.iloc[0]
     alt = (f"{title}: {len(counts)} categories; largest is {top['value']} with {top['count']} {measure}; "
            + "; ".join(f"{v}: {c}" for v, c in zip(counts["value"], counts["count"], strict=True)) + ".")
@@ -900,19 +912,30 @@ def completeness_figure(comp: pd.DataFrame, fields: Sequence[str], ctx: ChartCon
     scale = []
     for i, s in enumerate(states):
         scale += [[i / n, STATE_COLOURS[s]], [(i + 1) / n, STATE_COLOURS[s]]]
-    labels = [f"{esc(lbl[:44])}{'…' if len(lbl) > 44 else ''} · line {line}"
-              for lbl, line in zip(comp["label"].map(lambda v: _or(v, "Untitled")), comp["source_line"], strict=True)]
+    # Line first and the label cut short, so the rows stay apart and fit beside the cells on a phone.
+    labels = [f"line {line} · {esc(lbl[:26])}{'…' if len(lbl) > 26 else ''}"
+              for lbl, line in zip(comp["label"].map(lambda v: str(v) if isinstance(v, str) and v else "Untitled"),
+                                   comp["source_line"], strict=True)]
     fig = go.Figure(go.Heatmap(
         z=z, x=list(fields), y=labels, zmin=-0.5, zmax=n - 0.5, colorscale=scale, xgap=2, ygap=2,
         text=[[STATE_SYMBOLS.get(v, "✗") for v in row] for row in cells], texttemplate="%{text}",
         textfont=dict(color=INK), customdata=[[str(v) for v in row] for row in cells],
-        hovertemplate="%{y}<br>%{x}: %{customdata}<extra></extra>",
-        colorbar=dict(tickvals=list(range(n)), ticktext=states, title=dict(text="field"), thickness=14,
-                      tickfont=dict(color=INK)),
+        hovertemplate="%{y}<br>%{x}: %{customdata}<extra></extra>", showscale=False,
     ))
     fig.update_yaxes(autorange="reversed", title=None, showgrid=False)
     fig.update_xaxes(side="top", title=None, showgrid=False)
+    words = {PRESENT: "✓ present", TBD_STATE: "TBD", "missing": "✗ missing", UNREADABLE: "? unreadable",
+             NOT_APPLICABLE: "n/a not applicable"}
+    shown = [words[s] for s in (PRESENT, TBD_STATE, "missing", UNREADABLE, NOT_APPLICABLE) if s in set(cells.ravel())]
+    key = "<br>".join(" · ".join(shown[i:i + 2]) for i in range(0, len(shown), 2))
     full = int((comp["n_missing"] == 0).sum())
     alt = (f"Completeness of {len(comp)} records across {len(fields)} fields: {full} complete; the least "
            f"complete, {_or(comp.iloc[0]['label'], 'Untitled')}, lacks {comp.iloc[0]['n_missing']} fields.")
-    return finish(fig, title, ctx, alt, height=max(360, 220 + 30 * len(comp)))
+    fig = finish(fig, title, ctx, alt, height=max(420, 290 + 30 * len(comp)))
+    # Room above the cells for field names Plotly may turn upright on a phone; the key sits above the row
+    # labels, left of the field names, in short lines.
+    fig.update_layout(margin_t=HEADER_PX + 12 + 90)
+    fig.add_annotation(text=key, showarrow=False, xref="paper", yref="paper", x=0, y=1, xanchor="right",
+                       yanchor="bottom", xshift=-8, yshift=4, font=dict(size=13, color=INK), name="key",
+                       align="right")
+    return fig
