@@ -37,10 +37,11 @@ COLUMN_CONFIG = {
     "label": st.column_config.TextColumn("Record", width="medium"),
     "before": st.column_config.TextColumn("Before", width="medium"),
     "after": st.column_config.TextColumn("After", width="medium"),
-    "old_lines": st.column_config.TextColumn("Old lines", help="Source lines in the older capture."),
-    "new_lines": st.column_config.TextColumn("New lines", help="Source lines in the newer capture."),
+    "old_lines": st.column_config.TextColumn("Old lines", width="small", help="Source lines in the older capture."),
+    "new_lines": st.column_config.TextColumn("New lines", width="small", help="Source lines in the newer capture."),
     "score": st.column_config.NumberColumn(
-        "Match", format="%d", help="How alike the two records are (100: same topic, leads and working group)."),
+        "Match", format="%d", width="small",
+        help="How alike the two records are (100: same topic, leads and working group)."),
 }
 
 

@@ -154,7 +154,7 @@ def bundled_schedule() -> Schedule:
     return load_schedule()
 
 
-@st.cache_data(show_spinner="Reading the capture…", max_entries=16)
+@st.cache_data(show_spinner="Reading the capture…", max_entries=8)
 def _capture_schedule(capture_id: int, sha256: str, as_of: dt.date, name: str) -> Schedule:
     """A capture's schedule, read once per server per (id, content hash, as-of date, name)."""
     shared = store()

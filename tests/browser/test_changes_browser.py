@@ -15,7 +15,7 @@ from playwright.sync_api import Browser
 from tests.older_version import OLDER_AS_OF, older_page_bytes
 
 from .capture_helpers import BUNDLED, go, new_page, no_exception, set_as_of, start_server, upload, wait_footer, write
-from .helpers import StreamlitServer, wait_rendered
+from .helpers import SCREENSHOTS, StreamlitServer, wait_rendered
 
 pytestmark = pytest.mark.browser
 
@@ -34,8 +34,13 @@ MOVES_JS = """() => {
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
-    yield from start_server(tmp_path_factory.mktemp("store"))
+def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("store")
+
+
+@pytest.fixture(scope="module")
+def server(store_dir: Path) -> Iterator[StreamlitServer]:
+    yield from start_server(store_dir)
 
 
 def test_changes_between_an_older_capture_and_the_bundled_page(browser: Browser, server: StreamlitServer,
@@ -63,6 +68,7 @@ def test_changes_between_an_older_capture_and_the_bundled_page(browser: Browser,
     assert moves is not None and moves["arrows"] == 1, moves  # the detention session: 19 May → 20 May
     assert moves["drawnArrows"] >= 1
     table = page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]')  # the changes table
+    table.wait_for()
     assert table.count() == 1
     table.locator("td", has_text=re.compile(r"^moved$")).first.wait_for(state="attached")
     assert table.locator("td", has_text=re.compile(r"^20 May 2020$")).count() == 1
@@ -86,4 +92,32 @@ def test_changes_between_an_older_capture_and_the_bundled_page(browser: Browser,
         page.locator(".st-key-dl_changes button").click()
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
     assert [r["kind"] for r in rows] == ["moved"]
+    page.context.close()
+
+
+# The main area overflows sideways when its content is wider than it (issue: every page at 1024 px and on a phone).
+OVERFLOW_JS = """() => { const m = document.querySelector('[data-testid="stMain"]');
+  return {scroll: m.scrollWidth, client: m.clientWidth}; }"""
+
+
+@pytest.mark.parametrize("width,height", [(1400, 900), (1024, 768), (390, 844)], ids=["1400", "1024", "390"])
+def test_captures_changes_and_data_fit_every_width(browser: Browser, server: StreamlitServer, store_dir: Path,
+                                                    width: int, height: int) -> None:
+    from analysis.store import CaptureStore
+
+    store = CaptureStore.from_url(f"sqlite:///{store_dir / 'captures.sqlite'}")
+    store.ensure_bundled()
+    store.add(older_page_bytes(), OLDER_NAME, as_of=OLDER_AS_OF, partial=True)
+    page = new_page(browser, {"width": width, "height": height})
+    for name, charts, ready in (("captures", 0, '[data-testid="stFileUploaderDropzone"]'), ("changes", 2, "canvas"),
+                                ("data", 0, "canvas")):
+        page.goto(f"{server.url}/{name}")
+        wait_footer(page, "as of")
+        page.locator(f'[data-testid="stMain"] {ready}').first.wait_for()
+        wait_rendered(page, charts)
+        no_exception(page)
+        size = page.evaluate(OVERFLOW_JS)
+        assert size["scroll"] <= size["client"], f"{name} at {width}px overflows sideways: {size}"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=False)
     page.context.close()

@@ -57,7 +57,8 @@ def test_upload_switches_every_page_and_back(browser: Browser, server: Streamlit
 
     go(page, "overview", 1)
     upload(page, files["bad"])
-    error = page.locator('[data-testid="stMain"] [data-testid="stAlertContentError"]')
+    error = page.locator('[data-testid="stMain"] [data-testid="stAlertContentError"]').get_by_test_id(
+        "stMarkdownContainer")
     error.wait_for()
     text = error.inner_text().strip()
     assert "not-a-schedule.csv" in text
