@@ -348,3 +348,13 @@ def test_hostile_spans_stay_linear(cell: str) -> None:
     assert time.process_time() - start < 10
     assert len(s.lines) == 20_001
     assert s.sessions["date_raw"].str.len().max() < 100
+
+
+@pytest.mark.parametrize("shape", ["html", "tsv", "csv"])
+def test_a_legacy_encoding_warning_points_at_a_row_of_the_table(shape: str) -> None:
+    data = SHAPES[shape]().decode("utf-8").replace("‘", "'").replace("’", "'").replace("–", "-")
+    s = load_schedule(data.replace("António", "Antónia").encode("cp1252"), name=f"legacy.{shape}")
+    assert s.meta.encoding == "cp1252"
+    warning = s.problems[s.problems["field"] == "encoding"]
+    assert warning["line_no"].tolist() == [1]
+    assert s.problems["line_no"].between(1, len(s.lines)).all()

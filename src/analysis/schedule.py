@@ -834,8 +834,8 @@ def _load(source: Source, ref: Reference, *, year: int | None, name: str | None,
     check_deadline(deadline, name)
     table = read_table(text, ref.source, name, deadline=deadline)
     classified = table.classified
-    if table.kind not in ("pipe", "markdown"):  # byte lines are not table rows: the file as a whole
-        decode_problems = [(0, fld, sev, msg) for _, fld, sev, msg in decode_problems]
+    if table.kind not in ("pipe", "markdown"):  # text lines are not table rows: on the first row
+        decode_problems = [(1, fld, sev, msg) for _, fld, sev, msg in decode_problems]
     classified.problems[:0] = decode_problems
     bundled = _is_bundled(source, ref)
     as_of, as_of_origin = _as_of(source, as_of, classified.page_date, bundled, ref)
