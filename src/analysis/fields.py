@@ -585,6 +585,14 @@ def split_purpose(raw: str) -> tuple[str, str | None] | None:
     return text, None
 
 
+@lru_cache(maxsize=8)
+def _word_patterns(ref: Reference) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """One pattern for the language names (case as written) and one for the platforms (any case)."""
+    def words(names: tuple[str, ...]) -> str:
+        return r"\b(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b"
+    return re.compile(words(ref.languages)), re.compile(words(ref.platforms), re.IGNORECASE)
+
+
 def _labelled_parts(text: str) -> dict[str, str]:
     matches = list(_LABEL_RE.finditer(text))
     parts: dict[str, str] = {}
@@ -659,9 +667,12 @@ def parse_format_cell(raw: str, ref: Reference) -> FormatField:
                 count = int(cm.group(1) or cm.group(2) or _WORD_NUM[cm.group(3).lower()])
             elif _PLURAL_RE.search(plain):
                 issues.append(("format", "info", f"{_shown(fmt_raw)} gives no number of events; counted as 1"))
-            languages = tuple(lang for lang in ref.languages if re.search(rf"\b{lang}\b", plain))
+            named_languages, platform_re = _word_patterns(ref)
+            found = set(named_languages.findall(plain))
+            languages = tuple(lang for lang in ref.languages if lang in found)
             interpretation = bool(_INTERP_RE.search(plain))
-            platform = next((p for p in ref.platforms if re.search(rf"\b{p}\b", plain, re.IGNORECASE)), None)
+            platforms = {m.casefold() for m in platform_re.findall(plain)}
+            platform = next((p for p in ref.platforms if p.casefold() in platforms), None)
             if fmt in ("published commentary", "publication") and len(plain.split()) > 3:
                 publication = fmt_raw
     aud_raw = parts.get("audience")
