@@ -543,3 +543,10 @@ def test_display_frame_has_no_empty_markers() -> None:
                                    "n": [1, 2], "f": [True, False]}
     assert frame["a"].isna().sum() == 1  # the input is not changed
     assert [type_in_words(frame[c]) for c in frame] == ["text", "list of text", "date", "whole number", "yes/no"]
+
+
+def test_copy_link_holds_the_filters_and_the_capture() -> None:
+    capture = _add_older()
+    at = start({"format": "webinar", "capture": str(capture)}, page=None)
+    link = " ".join(c.value for c in at.sidebar.code)
+    assert "format=webinar" in link and f"capture={capture}" in link
