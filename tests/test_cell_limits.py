@@ -74,6 +74,8 @@ RUNS = [
     "WG2" + " " * MB + ":",
     "Format:" + " " * MB,
     "1 - " * (MB // 4),
+    ", ".join(f"x{i % 7}" for i in range(MB // 5)),  # lower-case parts: each carries on the phrase before it
+    "UNICEF, " + ", ".join(f"role {i}" for i in range(MB // 10)),
 ]
 
 

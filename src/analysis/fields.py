@@ -449,13 +449,15 @@ def _join_role_continuations(parts: list[str], ref: Reference) -> list[str]:
     """
     if len(parts) < 2 or not any(p[:1].islower() for p in parts[1:]):
         return parts
-    out = [parts[0]]
+    groups = [[parts[0]]]
+    known = [_resolve(parts[0], ref) is not None]  # a group that is one known name takes no continuation
     for part in parts[1:]:
-        if _is_continuation(part, ref) and _resolve(out[-1], ref) is None:
-            out[-1] = f"{out[-1]}, {part}"
+        if not known[-1] and _is_continuation(part, ref):
+            groups[-1].append(part)
         else:
-            out.append(part)
-    return out
+            groups.append([part])
+            known.append(_resolve(part, ref) is not None)
+    return [", ".join(group) for group in groups]
 
 
 @lru_cache(maxsize=16384)
