@@ -119,7 +119,9 @@ def test_clicking_a_network_node_lists_its_records_and_the_link_keeps_it(
     wait_rendered(page, len(NETWORK.charts))
     count = int(re.search(r"— (\d+) record", listing.inner_text()).group(1))
     assert count >= 1
-    assert page.locator(".st-key-net_records_0 table tbody tr").count() == count
+    rows = page.locator(".st-key-net_records_0 table tbody tr")
+    rows.first.wait_for()
+    assert rows.count() == count
     assert not expect_empty.is_visible()
     page.wait_for_function("(node) => new URLSearchParams(location.search).get('node') === node", arg=node)
     assert page_state(page)["exceptions"] == []
@@ -196,7 +198,7 @@ def test_chase_list_download_and_source_line(page: Page, app_url: str) -> None:
     headers = [h.strip() for h in table.locator("thead th").all_inner_texts() if h.strip()]
     assert headers[:3] == ["Item", "What is missing", "Leads"]
     rows = table.locator("tbody tr")
-    assert rows.count() >= 1
+    rows.first.wait_for()
     with page.expect_download() as info:
         page.locator(".st-key-dl_chase button").click()
     data = info.value.path().read_bytes().decode("utf-8-sig")
