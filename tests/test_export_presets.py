@@ -97,7 +97,7 @@ def test_resizing_drops_network_labels_that_would_collide(charts: dict[str, go.F
             lay = fig.layout
             w = lay.width - lay.margin.l - lay.margin.r
             h = lay.height - lay.margin.t - lay.margin.b
-            (x0, x1), (y0, y1) = lay.xaxis.range, lay.yaxis.range
+            (x0, x1), (y0, y1) = lay.meta["extent"]
             scale = min(w / (x1 - x0), h / (y1 - y0))
             boxes = []
             for trace in fig.data:

@@ -28,7 +28,7 @@ from analysis.figures import (
     timeline_figure,
 )
 from analysis.filters import Filters, apply_filters, describe_filters
-from analysis.network import build_graph, layout
+from analysis.network import build_graph, centrality, layout
 
 DIMENSIONS = ("format", "audience", "working_group", "org_type", "organisation", "theme", "gcm_objective")
 NOTHING = Filters(formats=("webinar",), working_groups=("WG6",))
@@ -388,3 +388,32 @@ def test_markup_in_the_filters_and_source_is_escaped(hostile: Schedule) -> None:
         assert fig.layout.title.subtitle.text == "Lead: &lt;b&gt;Evil&lt;/b&gt; Org"
         assert "&lt;i&gt;x&lt;/i&gt;" in source_text(fig)
     assert empty_figure("T <b>", c).layout.title.text == "T &lt;b&gt;"
+
+
+@pytest.mark.parametrize("people", [False, True], ids=["organisations", "people"])
+@pytest.mark.parametrize("width", [320, 700, 1200])
+def test_network_labels_never_overlap_at_any_plot_width(s: Schedule, ctx: ChartContext, people: bool,
+                                                        width: int) -> None:
+    """Label boxes estimated from text length × font size, at the scale Plotly draws the layout with."""
+    from analysis.network import label_box
+
+    g = build_graph(s, people_as_nodes=people)
+    fig = network_figure(g, layout(g), ctx)
+    lay = fig.layout
+    h = lay.height - lay.margin.t - lay.margin.b
+    (x0, x1), (y0, y1) = lay.meta["extent"]
+    scale = min(width / (x1 - x0), h / (y1 - y0))  # equal scales: the tighter of the two
+    boxes = []
+    for trace in traces(fig, "nodes"):
+        assert trace.marker.opacity == 1
+        for x, y, text, where, size in zip(trace.x, trace.y, trace.text, trace.textposition, trace.marker.size,
+                                           strict=True):
+            if text:
+                boxes.append((text, label_box((x - x0) * scale, (y - y0) * scale, text, where,
+                                              trace.textfont.size, size)))
+    labelled = {text for text, _ in boxes}
+    top = centrality(g)["label"].head(2).tolist()
+    assert set(top) <= labelled, top  # the best bridges are always named
+    for i, (a, box_a) in enumerate(boxes):
+        for b, box_b in boxes[i + 1:]:
+            assert not box_a.overlaps(box_b, 1.0), (a, b)

@@ -35,7 +35,7 @@ from .aggregate import (
     timing,
     weekly_counts,
 )
-from .network import HUB_TYPE, NO_WG, PERSON_TYPE, SEVERAL_WGS, Box, data_scale, label_box, place_labels
+from .network import HUB_TYPE, NO_WG, PERSON_TYPE, SEVERAL_WGS, Box, label_box, place_labels
 from .schedule import Schedule
 
 # ------------------------------------------------------------------------------------------------ colours
@@ -410,12 +410,13 @@ def _declutter_labels(fig: go.Figure) -> None:
     screen no longer holds. Does nothing to other figures."""
     nodes = [t for t in fig.data if t.meta == "nodes"]
     lay = fig.layout
-    if not nodes or lay.width is None or lay.xaxis.range is None or lay.yaxis.range is None:
+    extent = (lay.meta or {}).get("extent")
+    if not nodes or lay.width is None or not extent:
         return
     m = lay.margin
     w = lay.width - (m.l or 0) - (m.r or 0)
     h = (lay.height or NETWORK_HEIGHT) - (m.t or 0) - (m.b or 0)
-    (x0, x1), (y0, y1) = lay.xaxis.range, lay.yaxis.range
+    (x0, x1), (y0, y1) = extent
     scale = min(w / (x1 - x0), h / (y1 - y0))
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     entries = []
@@ -788,9 +789,12 @@ def heatmap_figure(grid: pd.DataFrame, ctx: ChartContext, measure: str = "record
 
 NETWORK_HEIGHT = 640
 LABEL_FONT = 13
-LABEL_WIDTH_PX = 560
-"""Plot-area width (px) for which network labels are placed without collisions; wider areas only spread
-the markers further apart (equal scales are kept)."""
+LABEL_WIDTH_PX = 320
+"""Plot-area width (px) for which network labels are placed without collisions: a phone's. The axes
+autorange with equal scales, so a wider plot only spreads the markers further apart under labels of the
+same pixel size."""
+LAYOUT_PAD = 0.6
+"""Layout units of room around the outermost nodes (as in :func:`~analysis.network.data_scale`)."""
 NETWORK_MARGIN = dict(t=HEADER_PX + 56, b=SOURCE_SHIFT + 40, l=16, r=16)
 
 
@@ -866,14 +870,16 @@ def network_figure(g: nx.Graph, pos: Mapping[str, tuple[float, float]], ctx: Cha
             text=[esc(g.nodes[n]["label"]) if n in labelled else "" for n in nodes],
             textposition=[labelled.get(n, "top center") for n in nodes],
             textfont=dict(size=label_font, color=INK), customdata=nodes, hovertext=hover, hoverinfo="text",
-            meta="nodes",
+            meta="nodes", cliponaxis=False,
             marker=dict(size=[sizes[n] for n in nodes], color=colour, opacity=1,
                         line=dict(color="#FFFFFF", width=1.5), symbol=symbols),
         ))
-    xr, yr, _ = data_scale(pos, label_width_px, plot_h)
-    fig.update_xaxes(visible=False, range=list(xr))
-    # Equal scales: the layout's distances are drawn as computed, never squashed by the figure's shape.
-    fig.update_yaxes(visible=False, range=list(yr), scaleanchor="x", scaleratio=1)
+    # Equal scales: the layout's distances are drawn as computed, never squashed by the figure's shape. The
+    # ranges are left to Plotly (so a wide plot uses its width); the data extent goes in meta for resizing.
+    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+    extent = [[min(xs) - LAYOUT_PAD, max(xs) + LAYOUT_PAD], [min(ys) - LAYOUT_PAD, max(ys) + LAYOUT_PAD]]
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
     fig.update_layout(hovermode="closest", clickmode="event+select", dragmode="pan")
     legend_title = "Working group (black: several)" if colour_by == "working_group" else "Organisation type"
     legend_on_top(fig, legend_title, height)
@@ -888,7 +894,7 @@ def network_figure(g: nx.Graph, pos: Mapping[str, tuple[float, float]], ctx: Cha
            f"{' and more' if len(isolated) > 20 else ''}."
            + (f" {len(hubs)} record(s) with more than 50 leads drawn as hubs." if hubs else ""))
     fig = finish(fig, title, ctx, alt, height=height)
-    fig.update_layout(margin=NETWORK_MARGIN)
+    fig.update_layout(margin=NETWORK_MARGIN, meta={**fig.layout.meta, "extent": extent})
     return fig
 
 

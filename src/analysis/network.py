@@ -310,6 +310,8 @@ CHAR_WIDTH_EM = 0.6
 """Estimated width of one character in ems (generous for Source Sans Pro / Arial) for label boxes."""
 LINE_HEIGHT_EM = 1.25
 LABEL_POSITIONS = ("top center", "bottom center", "middle right", "middle left")
+FORCE_LABELS = 5
+"""The best-connected nodes whose label may cross another node's marker when it fits nowhere else."""
 
 
 @dataclass(frozen=True)
@@ -371,7 +373,9 @@ def place_labels(g: nx.Graph, pos: Mapping[str, tuple[float, float]], *, width_p
     The most connected nodes come first (betweenness up to :data:`BETWEENNESS_SAMPLE` nodes, then
     partners, then records led); each tries
     :data:`LABEL_POSITIONS` in turn and takes the first whose :func:`label_box` stays inside the plot
-    area and keeps ``spacing_px`` away from every label already placed and from every other marker.
+    area and keeps ``spacing_px`` away from every label already placed and from every other marker (the
+    first :data:`FORCE_LABELS` nodes may cross another marker when nothing else fits; labels never
+    overlap each other).
     At most ``max_labels`` nodes are labelled; the rest show their name on hover. The boxes are
     computed for a plot area of ``width_px`` × ``height_px`` (see :func:`data_scale`); a wider area
     only moves markers further apart. Returns node → Plotly ``textposition``.
@@ -403,24 +407,32 @@ def place_labels(g: nx.Graph, pos: Mapping[str, tuple[float, float]], *, width_p
                 grid.setdefault((i, j), []).append(n)
     placed: list[Box] = []
     out: dict[str, str] = {}
-    for n in ranked[: max(max_labels * 4, max_labels)]:
+    def fits(box: Box, n: str, over_markers: bool) -> bool:
+        if box.x0 < area.x0 or box.y0 < area.y0 or box.x1 > area.x1 or box.y1 > area.y1:
+            return False
+        if any(box.overlaps(p, spacing_px / 2) for p in placed):
+            return False
+        if over_markers:
+            return True
+        near = {m for i in range(int(box.x0 // cell) - 1, int(box.x1 // cell) + 2)
+                for j in range(int(box.y0 // cell) - 1, int(box.y1 // cell) + 2) for m in grid.get((i, j), ())}
+        return not any(m != n and box.overlaps(markers[m], 1.0) for m in near)
+
+    for rank, n in enumerate(ranked[: max(max_labels * 4, max_labels)]):
         if len(out) >= max_labels:
             break
         x, y = px(n)
         text = str(g.nodes[n].get("label", n))
-        for position in LABEL_POSITIONS:
-            box = label_box(x, y, text, position, font_size, marker_sizes.get(n, 10))
-            if box.x0 < area.x0 or box.y0 < area.y0 or box.x1 > area.x1 or box.y1 > area.y1:
-                continue
-            if any(box.overlaps(p, spacing_px / 2) for p in placed):
-                continue
-            near = {m for i in range(int(box.x0 // cell) - 1, int(box.x1 // cell) + 2)
-                    for j in range(int(box.y0 // cell) - 1, int(box.y1 // cell) + 2) for m in grid.get((i, j), ())}
-            if any(m != n and box.overlaps(markers[m], 1.0) for m in near):
-                continue
-            placed.append(box)
-            out[n] = position
-            break
+        boxes = [(position, label_box(x, y, text, position, font_size, marker_sizes.get(n, 10)))
+                 for position in LABEL_POSITIONS]
+        # The best-connected few are labelled even if the label must cross another marker; never another label.
+        passes = (False, True) if rank < FORCE_LABELS else (False,)
+        for over_markers in passes:
+            chosen = next((pb for pb in boxes if fits(pb[1], n, over_markers)), None)
+            if chosen is not None:
+                placed.append(chosen[1])
+                out[n] = chosen[0]
+                break
     return out
 
 

@@ -54,7 +54,7 @@ def report_figures(full: Schedule, view: Schedule, ctx: ChartContext) -> dict[st
     figs = {
         "timeline": timeline_figure(view, ctx, weekly=False),
         "matrix": heatmap_figure(trim_matrix(format_audience_matrix(view), full), ctx),
-        "network": network_figure(g, layout(g), ctx, label_width_px=480, label_font=11, max_labels=16,
+        "network": network_figure(g, layout(g), ctx, label_font=11, max_labels=16,
                                  height=440),
     }
     # Compact versions: the report is laid out to fit one landscape page; the matrix as tall as the timeline
