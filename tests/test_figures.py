@@ -15,6 +15,7 @@ from analysis.aggregate import (
     completeness,
     count_by,
     format_audience_matrix,
+    timing,
     trim_matrix,
 )
 from analysis.figures import (
@@ -417,3 +418,24 @@ def test_network_labels_never_overlap_at_any_plot_width(s: Schedule, ctx: ChartC
     for i, (a, box_a) in enumerate(boxes):
         for b, box_b in boxes[i + 1:]:
             assert not box_a.overlaps(box_b, 1.0), (a, b)
+
+
+def test_timeline_hover_says_not_stated_never_nan(s: Schedule, ctx: ChartContext) -> None:
+    fig = timeline_figure(s, ctx)
+    hovers = {cd: h for t in fig.data if t.meta in ("dated", "undated") for cd, h in zip(t.customdata, t.hovertext,
+                                                                                         strict=True)}
+    sid = s.sessions.loc[s.sessions["source_line"] == 16, "session_id"].iloc[0]  # no audience written
+    assert "Audiences: not stated" in hovers[sid]
+    assert not any("nan" in h.split() or "None" in h for h in hovers.values())
+
+
+def test_timeline_marks_planned_records_open_and_the_as_of_date(s: Schedule, ctx: ChartContext) -> None:
+    fig = timeline_figure(s, ctx)
+    symbols = {cd: sym for t in traces(fig, "dated") for cd, sym in zip(t.customdata, t.marker.symbol, strict=True)}
+    when = dict(zip(s.sessions["session_id"], timing(s), strict=True))
+    for sid, sym in symbols.items():
+        assert sym.endswith("-open") == (when[sid] == "planned"), sid
+    assert sum(sym.endswith("-open") for sym in symbols.values()) == 2  # 2 and 9 July, after 19 June
+    assert any(a.name == "as-of" and a.text == "as of 19 Jun" for a in fig.layout.annotations)
+    assert fig.layout.xaxis.dtick is None  # automatic ticks: Plotly spaces them for the width
+    assert fig.layout.legend.orientation == "h" and fig.layout.legend.yref == "container"
