@@ -42,11 +42,9 @@ with st.container(key="report_head"):
 if ui.require_records(view):
     st.html(f"<style>{METRICS_CSS}</style>{metrics_strip(view.schedule)}")
     figs = charts.report(view)
-    top = widgets.row("report-top", 2)
-    with top[0]:
-        widgets.chart(figs["timeline"], key="report_timeline", min_width=640)
-    with top[1]:
-        widgets.chart(figs["matrix"], key="report_matrix", min_width=600)
+    # One chart per row: each keeps the width it needs (the printable HTML report is laid out for paper).
+    widgets.chart(figs["timeline"], key="report_timeline", min_width=640)
+    widgets.chart(figs["matrix"], key="report_matrix", min_width=600)
     widgets.chart(figs["network"], key="report_network", min_width=560)
     st.markdown("**Open gaps**")
     with st.container(key="report_gaps"):
