@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Browser, Page
 
-from .capture_helpers import BUNDLED, NAV, go, new_page, start_server, upload, wait_footer, write
+from .capture_helpers import BUNDLED, NAV, footer, go, new_page, start_server, wait_footer
 from .helpers import StreamlitServer, wait_rendered
 
 pytestmark = pytest.mark.browser
@@ -20,7 +20,7 @@ LINK = "[Session expired - sign in](https://evil.example)"
 IMAGE = "![q](http://127.0.0.1:9/x.png)"
 HTML = '<img src="http://127.0.0.1:9/h.png"> <a href="https://evil.example/h">sign in</a>'
 DIRECTIVES = ":red[Webinar] :material/warning:"
-FILE_NAME = "[expired](https:evil.example) schedule.txt"
+FILE_NAME = "[expired](https:evil.example) :red[alert] :material/warning: schedule.txt"
 
 # Anything in the DOM that links to the hostile site or loads from the closed port.
 HOSTILE_JS = """() => ({
@@ -46,6 +46,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer
     yield from start_server(tmp_path_factory.mktemp("store"))
 
 
+def upload_hostile(page: Page) -> None:
+    """Upload the hostile page under :data:`FILE_NAME` and wait until it is shown.
+
+    The name has a "/" (no file system allows it, a browser can send it), so it goes as a payload, not a path.
+    """
+    page.locator('.st-key-upload_file input[type="file"]').set_input_files(
+        {"name": FILE_NAME, "mimeType": "text/plain", "buffer": hostile_page().encode("utf-8")})
+    wait_footer(page, "schedule.txt")
+
+
 def watch(page: Page) -> list[str]:
     """Requests the page makes to the hostile image host (filled in as they happen)."""
     fetched: list[str] = []
@@ -63,8 +73,11 @@ def test_a_hostile_page_renders_as_text_everywhere(browser: Browser, server: Str
     fetched = watch(page)
     page.goto(server.url + "/")
     wait_rendered(page, 1)
-    upload(page, write(tmp_path, FILE_NAME, hostile_page()))
-    wait_footer(page, "schedule.txt")
+    upload_hostile(page)
+    shown = footer(page)  # the file name reads as written: no link, colour or icon made of it
+    assert "[expired](https:evil.example) :red[alert] :material/warning: schedule.txt" in shown.replace("\u2060", "")
+    assert page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"] [data-testid="stIconMaterial"]'
+                        ).count() == 0
     for name in NAV:
         go(page, name)
         assert_clean(page, name)
@@ -97,8 +110,7 @@ def test_hostile_capture_and_link_values_on_every_page(browser: Browser, server:
     fetched = watch(page)
     page.goto(server.url + "/")
     wait_rendered(page, 1)
-    upload(page, write(tmp_path, FILE_NAME, hostile_page()))
-    wait_footer(page, "schedule.txt")
+    upload_hostile(page)
     capture = page.url.split("capture=")[1].split("&")[0]
     hostile = "&format=" + quote("[x](https://evil.example)") + "&lead=" + quote("![q](http://127.0.0.1:9/y.png)")
     for name in NAV:
