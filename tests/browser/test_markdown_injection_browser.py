@@ -5,7 +5,6 @@ must never become a live link or make the browser fetch an image, on any page.""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -68,7 +67,7 @@ def assert_clean(page: Page, where: str) -> None:
     assert found == {"links": [], "images": []}, f"{where}: {found}"
 
 
-def test_a_hostile_page_renders_as_text_everywhere(browser: Browser, server: StreamlitServer, tmp_path: Path) -> None:
+def test_a_hostile_page_renders_as_text_everywhere(browser: Browser, server: StreamlitServer) -> None:
     page = new_page(browser)
     fetched = watch(page)
     page.goto(server.url + "/")
@@ -104,8 +103,7 @@ def test_hostile_link_values_are_shown_as_text(browser: Browser, server: Streaml
     page.context.close()
 
 
-def test_hostile_capture_and_link_values_on_every_page(browser: Browser, server: StreamlitServer,
-                                                       tmp_path: Path) -> None:
+def test_hostile_capture_and_link_values_on_every_page(browser: Browser, server: StreamlitServer) -> None:
     page = new_page(browser)
     fetched = watch(page)
     page.goto(server.url + "/")
