@@ -538,19 +538,18 @@ def _labels(cells: _Cells, parsed: _Parsed, source_line: np.ndarray, ref: Refere
         by_leads.append(not topic or topic == TBD)
         what = f"{who[lc] or 'no leads'}: {what_fmt[f]}" if by_leads[-1] else topic
         distinct.append(f"{whens[d]} · {what}")
-    labels = pd.Series(_coded(distinct, codes, _STR))
-    line = pd.Series(source_line).astype(str).astype(_STR)
-    placeholder = np.array(cells.placeholder, dtype=bool)
-    if placeholder.any():
-        labels[placeholder] = "TBD · pipeline placeholder (line " + line[placeholder] + ")"
-    repeated = labels.duplicated(keep=False).to_numpy()
+    labels = _objects(distinct)[codes]  # object array: only the few repeats are rewritten below
+    for i in np.flatnonzero(np.array(cells.placeholder, dtype=bool)).tolist():
+        labels[i] = f"TBD · pipeline placeholder (line {source_line[i]})"
+    repeated = pd.Series(labels).duplicated(keep=False).to_numpy()
     if repeated.any():
-        extra = pd.Series(_coded(who, parsed.l_codes, _STR))
-        add = repeated & (extra != "").to_numpy() & ~np.array(by_leads, dtype=bool)[codes]
-        labels[add] = labels[add] + " — " + extra[add]
-        again = labels.duplicated(keep=False).to_numpy()
-        labels[again] = labels[again] + " (line " + line[again] + ")"
-    return labels.array
+        extra = _objects(who)[parsed.l_codes]
+        add = repeated & (extra != "") & ~np.array(by_leads, dtype=bool)[codes]
+        for i in np.flatnonzero(add).tolist():
+            labels[i] = f"{labels[i]} — {extra[i]}"
+        for i in np.flatnonzero(pd.Series(labels).duplicated(keep=False).to_numpy()).tolist():
+            labels[i] = f"{labels[i]} (line {source_line[i]})"
+    return pd.array(labels, dtype=_STR)
 
 
 _KEY_PUNCT = "[ \t\n\r\f\v   \\-‐‑‒–—_.,;:'’‘\"“”()]+"
@@ -572,12 +571,17 @@ def _normalised(texts: pd.Series) -> pd.Series:
 def _match_keys(cells: _Cells, parsed: _Parsed) -> ArrayLike:
     """Per record: normalised topic (a publication title when the topic is TBD), sorted canonical leads and
     working group, joined by "|". No date, so a record keeps its key when it is rescheduled."""
-    lead_keys = ["+".join(sorted({norm_key(lead.name) for lead in x.leads})) + f"|{x.working_group or ''}"
-                 for x in parsed.leads]
-    topic = pd.Series(cells.topic, dtype=_STR)
-    publication = pd.Series(_coded([f.publication for f in parsed.fmts], parsed.f_codes, _STR))
-    what = topic.where(topic.notna() & (topic != TBD), publication.fillna(topic)).fillna("")
-    return (_normalised(what) + "|" + pd.Series(_coded(lead_keys, parsed.l_codes, _STR))).array
+    name_keys: dict[str, str] = {}  # canonical name → its key, each computed once
+    lead_keys = ["+".join(sorted({name_keys.get(lead.name) or name_keys.setdefault(lead.name, norm_key(lead.name))
+                                  for lead in x.leads})) + f"|{x.working_group or ''}" for x in parsed.leads]
+    topic_codes, topics = cells.factorized("topic")
+    pub_codes, pubs = _factorize([f.publication for f in parsed.fmts])
+    codes, combos = _cross((topic_codes, len(topics)), (pub_codes[parsed.f_codes], len(pubs)),
+                           (parsed.l_codes, len(lead_keys)))
+    whats = [topics[t] if topics[t] and topics[t] != TBD else pubs[p] or topics[t] or "" for t, p, _ in combos]
+    keys = _normalised(pd.Series(whats, dtype=_STR)) + "|" + pd.Series([lead_keys[k] for _, _, k in combos],
+                                                                        dtype=_STR)
+    return keys.array.take(codes)
 
 
 def _sessions_frame(classified: Classified, cells: _Cells, parsed: _Parsed, themes: tuple[np.ndarray, list],
