@@ -59,7 +59,7 @@ if ui.require_records(view):
                 st.code(source_text(view.full, sid) or "(no source line for this item)", language=None,
                         wrap_lines=True)
 
-    widgets.chart(charts.figure(view, "completeness", "gaps"), key="gaps_matrix", min_width=520)
+    widgets.chart(charts.figure(view, "completeness", "gaps"), key="gaps_matrix", min_width=600)
     if len(hist.backlog) >= 2:
         widgets.chart(backlog_figure(hist.backlog, view.ctx("gaps")), key="gaps_backlog")
 

@@ -73,6 +73,12 @@ OVERLAP_JS = """() => {
 }"""
 
 
+# Charts that keep a minimum width scroll inside their own box ("st-key-wide-<key>"): allowed on a phone only.
+INNER_SCROLL_JS = """() => [...document.querySelectorAll('[class*="st-key-wide-"]')]
+  .filter((el) => el.scrollWidth > el.clientWidth + 1)
+  .map((el) => [...el.classList].find((c) => c.startsWith('st-key-wide-')))"""
+
+
 def _grow_to_content(page: Page, width: int, height: int) -> None:
     """Make the viewport as tall as the main area's content so one screenshot shows the whole page."""
     total = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
@@ -96,6 +102,9 @@ def test_page_fits_the_width(browser: Browser, app_url: str, spec: PageSpec, wid
 
         overflow = [o for o in page.evaluate(OVERFLOW_JS) if o["scroll"] > o["client"]]
         assert overflow == [], f"{spec.path} at {width} px: the main area scrolls sideways: {overflow}"
+
+        if width >= 1024:
+            assert page.evaluate(INNER_SCROLL_JS) == [], f"{spec.path} at {width} px: a chart is cut off in its box"
 
         overlaps = page.evaluate(OVERLAP_JS)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
