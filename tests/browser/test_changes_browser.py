@@ -84,6 +84,11 @@ def test_changes_between_an_older_capture_and_the_bundled_page(browser: Browser,
     assert {r["kind"] for r in rows} == {"moved", "format", "leads", "topic", "purpose"}
     assert not any(v in ("None", "nan", "NaT") for r in rows for v in r.values())
 
+    with page.expect_download() as download:
+        page.locator(".st-key-dl_changes_report").get_by_role("button", name="Report with these changes").click()
+    report = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "Changes since the earlier capture" in report and "20 May 2020" in report
+
     page.locator(".st-key-chg_kinds input").click()
     page.get_by_role("option", name="moved", exact=True).click()
     page.keyboard.press("Escape")
