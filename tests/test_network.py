@@ -351,16 +351,32 @@ def test_a_thousand_organisations_build_and_lay_out_well_under_three_seconds() -
     sched = _thousand_organisations()
     assert sched.leads["name"].nunique() == 1000
     best = float("inf")
-    for _ in range(2):  # the best of two runs: a busy shared machine can stall any single one
-        start = time.perf_counter()
+    # CPU time of this process (the server's own work), the best of two runs: wall time on a shared, busy
+    # machine measures the neighbours as much as this code.
+    for _ in range(2):
+        start = time.process_time()
         g = build_graph(sched)
         pos = layout(g)
         table = centrality(g)
         fig = network_figure(g, pos, ChartContext())
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     assert g.number_of_nodes() == 1000 and len(pos) == 1000 and len(table) == 1000
     assert sum(len(t.x) for t in fig.data if t.meta == "nodes") == 1000
-    assert best < 2.0, f"{best:.2f} s"
+    assert best < 1.5, f"{best:.2f} s of CPU"
+
+
+@pytest.mark.timeout(120)
+def test_one_record_of_10000_leads_stays_small_and_fast() -> None:
+    sched = load_schedule(_page([[f"Org{i:05d} Foundation" for i in range(10_000)]]))
+    start = time.process_time()
+    g = build_graph(sched)
+    pos = layout(g)
+    table = centrality(g)
+    fig = network_figure(g, pos, ChartContext())
+    spent = time.process_time() - start
+    assert g.number_of_edges() == 10_000  # a star through the record, not 50 million clique edges
+    assert len(hub_records(g)) == 1 and len(pos) == len(table) == 10_001 and fig.data
+    assert spent < 5.0, f"{spent:.2f} s of CPU"
 
 
 # ------------------------------------------------------------------------------ labels

@@ -30,7 +30,10 @@ SEVERAL_WGS = "Several working groups"
 BETWEENNESS_SAMPLE = 300
 """Above this many nodes, betweenness is estimated from a seeded sample of source nodes (bounded time)."""
 BETWEENNESS_SOURCES = 100
-"""The number of sampled source nodes for graphs above :data:`BETWEENNESS_SAMPLE` nodes."""
+"""The most sampled source nodes for graphs above :data:`BETWEENNESS_SAMPLE` nodes."""
+BETWEENNESS_BUDGET = 200_000
+"""Node and edge visits allowed for sampled betweenness: each source costs one pass over the graph, so a
+graph of 10,000 nodes gets 10 sources (about a second here), one of 1,000 organisations about 60."""
 
 
 def _main_wg(wgs: Sequence[str]) -> str:
@@ -252,14 +255,17 @@ def layout(g: nx.Graph, seed: int = 7) -> dict[str, tuple[float, float]]:
             local = {n: (float(p[0]) * size, float(p[1]) * size) for n, p in raw.items()}
         xs = [p[0] for p in local.values()]
         ys = [p[1] for p in local.values()]
+        x_lo, x_hi, y_hi = min(xs), max(xs), max(ys)
         # Room for the widest label: about 0.075 layout units per character at the default size.
         longest = max(len(str(g.nodes[n].get("label", n))) for n in comp)
-        width = max(xs) - min(xs) + max(1.1, 0.075 * longest + 0.3)
-        height = max(ys) - min(ys) + 0.7
+        width = x_hi - x_lo + max(1.1, 0.075 * longest + 0.3)
+        height = y_hi - min(ys) + 0.7
         if x > 0 and x + width > row_width:
             x, y, row_height = 0.0, y - row_height, 0.0
+        dx = x - x_lo + width / 2 - (x_hi - x_lo) / 2  # computed once: per node it made layout quadratic
+        dy = y - y_hi - 0.35
         for n, (px, py) in local.items():
-            pos[n] = (x + px - min(xs) + width / 2 - (max(xs) - min(xs)) / 2, y + py - max(ys) - 0.35)
+            pos[n] = (px + dx, py + dy)
         x += width
         row_height = max(row_height, height)
     return pos
@@ -272,7 +278,8 @@ def centrality(g: nx.Graph) -> pd.DataFrame:
     between groups of co-leads. Columns: node, label, org_type, working_group (the node's working
     group, "Several working groups" or "No working group"), working_groups ("WG2, WG5"; "" when none),
     records, partners, co_led_records, betweenness (normalised, 0–1, rounded to 3 places; estimated
-    from :data:`BETWEENNESS_SOURCES` seeded sources above :data:`BETWEENNESS_SAMPLE` nodes), betweenness_of_max (the
+    from at most :data:`BETWEENNESS_SOURCES` seeded sources, within :data:`BETWEENNESS_BUDGET`, above
+    :data:`BETWEENNESS_SAMPLE` nodes), betweenness_of_max (the
     betweenness divided by the largest one, 0–1; all 0 when no node lies between others: use it, or
     ``max_value=table["betweenness"].max()``, to scale bars to the maximum) and bridge. Sorted by
     betweenness, then records led.
@@ -282,7 +289,8 @@ def centrality(g: nx.Graph) -> pd.DataFrame:
     if g.number_of_nodes() == 0:
         return pd.DataFrame(columns=cols)
     n = g.number_of_nodes()
-    k = BETWEENNESS_SOURCES if n > BETWEENNESS_SAMPLE else None
+    per_source = n + g.number_of_edges()
+    k = max(8, min(BETWEENNESS_SOURCES, BETWEENNESS_BUDGET // per_source)) if n > BETWEENNESS_SAMPLE else None
     between = nx.betweenness_centrality(g, k=k, normalized=True, seed=0 if k else None)
     top = max(between.values())
     bridges = set(nx.articulation_points(g))
