@@ -72,7 +72,7 @@ def metric_strip(items: Sequence[Metric], key: str) -> None:
     """Metrics in a row that wraps: each card keeps its label whole at any width."""
     box = st.container(horizontal=True, key=f"metrics-{key}", gap="small")
     for m in items:
-        box.metric(m.label, m.value, help=m.help, border=True, width=170)
+        box.metric(m.label, m.value, help=m.help, border=True, width=150)
 
 
 # ------------------------------------------------------------------------------------------ page settings in the URL
