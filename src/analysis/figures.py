@@ -3,7 +3,14 @@
 Every figure carries, inside itself (so a PNG or screenshot keeps it), a title, a subtitle naming the
 active filters, and the source line; ``layout.meta`` holds ``alt`` (a text summary of what the chart
 shows) and ``filename`` (for the 2× PNG download). One template (:data:`TEMPLATE`) and the Okabe–Ito
-colour-blind-safe palette are used throughout.
+colour-blind-safe palette are used throughout: Okabe–Ito for fills, darkened (:func:`mark_colour`,
+:func:`text_colour`) wherever it draws text or a small mark, so everything meets WCAG AA on white.
+
+Layout rules that keep every chart readable from a 390 px phone to a slide: legends are horizontal,
+under the subtitle and above the plot (:func:`legend_on_top`), so they never cover data; date ticks are
+automatic; nothing sits directly under a date axis; the source line is placed below the tallest tick
+labels. :data:`EXPORT_PRESETS`, :func:`sized_for` and :func:`to_png` size a chart for a document
+(A4 column, A4 landscape, 16:9 slide) whatever the browser window.
 """
 
 from __future__ import annotations
