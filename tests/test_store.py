@@ -368,3 +368,13 @@ def test_re_adding_a_capture_is_a_no_op(page: bytes) -> None:
             pd.testing.assert_frame_equal(s.frame(first.id, name), frame)
         assert diff(s.schedule(first.id), s.schedule(again.id)).empty
         s.engine.dispose()
+
+
+def test_a_file_that_reads_too_slowly_is_refused_and_leaves_nothing(
+        store: CaptureStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Uploads are read with a time budget: over it, one sentence and no capture."""
+    before = len(store.list())
+    monkeypatch.setattr(store_module, "PARSE_BUDGET_SECONDS", 0.0)
+    with pytest.raises(ScheduleError, match="takes too long to read"):
+        store.add(older_page_bytes(), "older.txt")
+    assert len(store.list()) == before

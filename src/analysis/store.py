@@ -162,6 +162,10 @@ def default_url() -> str:
 
 # ------------------------------------------------------------------------------------------ parsing glue
 
+PARSE_BUDGET_SECONDS = 20.0
+"""Longest a capture may take to read; a file that needs more is refused with one sentence (it is not a page)."""
+
+
 def parse_capture(data: bytes, *, name: str, year: int | None = None, as_of: dt.date | None = None,
                   as_of_origin: str | None = None, bundled: bool = False) -> Schedule:
     """Read capture bytes into a :class:`Schedule` named ``name`` — the one path from stored bytes to frames.
@@ -171,13 +175,13 @@ def parse_capture(data: bytes, *, name: str, year: int | None = None, as_of: dt.
     replace the data layer's own as-of date and origin.
 
     Raises:
-        ScheduleError: the bytes cannot be read as a schedule.
+        ScheduleError: the bytes cannot be read as a schedule, or not within :data:`PARSE_BUDGET_SECONDS`.
     """
     path = load_reference().source.file
     if bundled and path.is_file() and _sha256(path.read_bytes()) == _sha256(data):
         schedule = load_schedule(path, year=year, as_of=as_of)
     else:
-        schedule = load_schedule(data, year=year, name=name, as_of=as_of)
+        schedule = load_schedule(data, year=year, name=name, as_of=as_of, time_budget=PARSE_BUDGET_SECONDS)
     changes: dict[str, object] = {"name": name}
     if as_of_origin is not None:
         changes["as_of_origin"] = as_of_origin
