@@ -518,8 +518,8 @@ def _labels(cells: _Cells, parsed: _Parsed, source_line: np.ndarray, ref: Refere
     """A unique, readable label per record: "7 May · Topic", "TBD · CERAH + IHEID: published commentary".
 
     Records without a topic are named by their leads and format or publication; a placeholder says so with
-    its line. Labels that would repeat get the leads, then the source line. Each distinct (date, topic,
-    leads, format) is labelled once; the repeats are found and told apart in pandas.
+    its line. Labels that would repeat get the leads, then the source line. Built column-wise (object
+    arrays joined in pandas); only records without a topic are phrased one by one.
     """
     whens = [_when(d) for d in parsed.dates]
     who = []
@@ -529,26 +529,21 @@ def _labels(cells: _Cells, parsed: _Parsed, source_line: np.ndarray, ref: Refere
         who.append(" + ".join(names[:3]) + more)
     what_fmt = [f.format or "format not stated" if f.format != TBD else "format TBD" for f in parsed.fmts]
     t_codes, topics = cells.factorized("topic")
-    codes, combos = _cross((parsed.d_codes, len(whens)), (t_codes, len(topics)), (parsed.l_codes, len(who)),
-                           (parsed.f_codes, len(what_fmt)))
-    distinct = []
-    by_leads = []  # the label is made from the leads (no topic)
-    for d, t, lc, f in combos:
-        topic = topics[t]
-        by_leads.append(not topic or topic == TBD)
-        what = f"{who[lc] or 'no leads'}: {what_fmt[f]}" if by_leads[-1] else topic
-        distinct.append(f"{whens[d]} · {what}")
-    labels = _objects(distinct)[codes]  # object array: only the few repeats are rewritten below
+    no_topic = np.array([not t or t == TBD for t in topics], dtype=bool)[t_codes]  # named by leads and format
+    what = np.array(topics, dtype=object)[t_codes]
+    idx = np.flatnonzero(no_topic)
+    what[idx] = [f"{who[lc] or 'no leads'}: {what_fmt[f]}"
+                 for lc, f in zip(parsed.l_codes[idx].tolist(), parsed.f_codes[idx].tolist(), strict=True)]
+    labels = np.array(whens, dtype=object)[parsed.d_codes] + " · " + what  # object arrays: cheap to rewrite
     for i in np.flatnonzero(np.array(cells.placeholder, dtype=bool)).tolist():
         labels[i] = f"TBD · pipeline placeholder (line {source_line[i]})"
     repeated = pd.Series(labels).duplicated(keep=False).to_numpy()
     if repeated.any():
-        extra = _objects(who)[parsed.l_codes]
-        add = repeated & (extra != "") & ~np.array(by_leads, dtype=bool)[codes]
-        for i in np.flatnonzero(add).tolist():
-            labels[i] = f"{labels[i]} — {extra[i]}"
-        for i in np.flatnonzero(pd.Series(labels).duplicated(keep=False).to_numpy()).tolist():
-            labels[i] = f"{labels[i]} (line {source_line[i]})"
+        extra = np.array(who, dtype=object)[parsed.l_codes]
+        add = repeated & (extra != "") & ~no_topic
+        labels[add] = labels[add] + " — " + extra[add]
+        again = pd.Series(labels).duplicated(keep=False).to_numpy()
+        labels[again] = labels[again] + " (line " + source_line[again].astype(str).astype(object) + ")"
     return pd.array(labels, dtype=_STR)
 
 
