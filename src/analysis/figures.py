@@ -802,7 +802,7 @@ autorange with equal scales, so a wider plot only spreads the markers further ap
 same pixel size."""
 LAYOUT_PAD = 0.6
 """Layout units of room around the outermost nodes (as in :func:`~analysis.network.data_scale`)."""
-NETWORK_MARGIN = dict(t=HEADER_PX + 56, b=SOURCE_SHIFT + 40, l=16, r=16)
+NETWORK_MARGIN = dict(t=HEADER_PX + 56, b=SOURCE_SHIFT + 56, l=16, r=16)  # three source lines fit
 
 
 def _node_size(records: int) -> int:
