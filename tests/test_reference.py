@@ -170,6 +170,10 @@ MALFORMED = {
                                     "'working_groups.WG2.theme'"),
     "working group title wrong type": ("working_groups.yaml", _set("working_groups", "WG3", "title", value=[1]),
                                        "'working_groups.WG3.title'"),
+    "workplan missing": ("working_groups.yaml", _delete("workplan"), "'workplan' is missing"),
+    "workplan years not years": ("working_groups.yaml", _set("workplan", "years", value=["2019"]),
+                                 "'workplan.years'"),
+    "person unit wrong type": ("people.yaml", _set("people", 6, "unit", value=[1]), "'people[6].unit'"),
     "source year missing": ("source.yaml", _delete("year"), "'year' is missing"),
     "source year wrong type": ("source.yaml", _set("year", value="twenty twenty"), "'year' must be a int"),
     "source as_of not a date": ("source.yaml", _set("as_of", value="June 2020"), "'as_of'"),
@@ -237,3 +241,18 @@ def test_yaml_is_loaded_safely(copy: tuple[Path, Path]) -> None:
 
 def test_reference_data_error_is_a_value_error() -> None:
     assert issubclass(ReferenceDataError, ValueError)
+
+
+def test_working_groups_apply_to_the_years_of_their_workplan() -> None:
+    ref = load_reference()
+    assert ref.workplan == "2019–2020" and ref.workplan_years == {2019, 2020}
+    assert ref.working_group("WG2", 2020) is ref.working_groups["WG2"]
+    assert ref.working_group("WG2", 2021) is None  # the 2021–22 workplan renumbered them
+    assert ref.working_group("WG1", 2020) is None and ref.working_group(None, 2020) is None
+
+
+def test_special_rapporteur_counts_for_ohchr_special_procedures() -> None:
+    alias = load_reference().resolve("E. Tendayi Achiume")
+    assert alias is not None
+    assert (alias.kind, alias.organisation, alias.unit) == (
+        "person", "Office of the UN High Commissioner for Human Rights", "Special Procedures")
