@@ -1,7 +1,7 @@
 """Benchmark: read and normalise synthetic schedule pages, on two generators.
 
 1. **Repeating** (``make_page``): 1k, 10k and 100k records where most cells recur, as on a long series.
-2. **Distinct** (``make_distinct_page``): 5k and 50k records (50k ≈ 18 MiB, under the 20 MiB limit) built
+2. **Distinct** (``make_distinct_page``): 5k and 50k records (50k ≈ 19 MiB, under the 20 MiB limit) built
    from the bundled page's own rows, where every topic and every purpose is different, as on a real archive.
 
 Run as ``python benchmarks/bench_parse.py`` (``--sizes 1000 10000`` to choose the repeating sizes,
