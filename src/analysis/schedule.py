@@ -514,37 +514,66 @@ def _when(d: DateField) -> str:
     return "TBD"
 
 
+def _who(leads: LeadsField, ref: Reference) -> str:
+    """The leads part of a label: up to three short names joined by " + ", then "+ N more"."""
+    names = list(dict.fromkeys(_short_name(lead, ref) for lead in leads.leads))
+    more = f" + {len(names) - 3} more" if len(names) > 3 else ""
+    return " + ".join(names[:3]) + more
+
+
+def _refactorized(codes: np.ndarray, texts: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Codes into ``texts`` made codes into its distinct values (two codes whose texts are equal become one).
+
+    A dict, not pandas: the texts were just built, so nearly all are distinct and their hashes are cached.
+    """
+    first: dict[str, int] = {}
+    remap = np.array([first.setdefault(t, len(first)) for t in texts], dtype=np.intp)
+    return (codes, texts) if len(first) == len(texts) else (remap[codes], list(first))
+
+
+def _repeated(codes: np.ndarray) -> np.ndarray:
+    """Per record, True when another record has the same code."""
+    return np.bincount(codes)[codes] > 1 if len(codes) else np.zeros(0, dtype=bool)
+
+
 def _labels(cells: _Cells, parsed: _Parsed, source_line: np.ndarray, ref: Reference) -> ArrayLike:
     """A unique, readable label per record: "7 May · Topic", "TBD · CERAH + IHEID: published commentary".
 
     Records without a topic are named by their leads and format or publication; a placeholder says so with
-    its line. Labels that would repeat get the leads, then the source line. Built column-wise (object
-    arrays joined in pandas); only records without a topic are phrased one by one.
+    its line. Labels that would repeat get the leads, then the source line. Labels are coded: each distinct
+    label text is written once and repeats are found by counting codes; only a label that still repeats
+    after its leads are added is written per record (with its line).
     """
-    whens = [_when(d) for d in parsed.dates]
-    who = []
-    for x in parsed.leads:
-        names = list(dict.fromkeys(_short_name(lead, ref) for lead in x.leads))
-        more = f" + {len(names) - 3} more" if len(names) > 3 else ""
-        who.append(" + ".join(names[:3]) + more)
+    w_codes, whens = _factorize([_when(d) for d in parsed.dates])
+    when = w_codes[parsed.d_codes]
+    who_codes, whos = _factorize([_who(x, ref) for x in parsed.leads])
+    who = who_codes[parsed.l_codes]
     what_fmt = [f.format or "format not stated" if f.format != TBD else "format TBD" for f in parsed.fmts]
     t_codes, topics = cells.factorized("topic")
     no_topic = np.array([not t or t == TBD for t in topics], dtype=bool)[t_codes]  # named by leads and format
-    what = np.array(topics, dtype=object)[t_codes]
+    # what a record is: its topic, or (no topic) its leads and format, as codes past the topics' codes
+    what = t_codes.copy()
     idx = np.flatnonzero(no_topic)
-    what[idx] = [f"{who[lc] or 'no leads'}: {what_fmt[f]}"
-                 for lc, f in zip(parsed.l_codes[idx].tolist(), parsed.f_codes[idx].tolist(), strict=True)]
-    labels = np.array(whens, dtype=object)[parsed.d_codes] + " · " + what  # object arrays: cheap to rewrite
-    for i in np.flatnonzero(np.array(cells.placeholder, dtype=bool)).tolist():
-        labels[i] = f"TBD · pipeline placeholder (line {source_line[i]})"
-    repeated = pd.Series(labels).duplicated(keep=False).to_numpy()
+    lf_codes, lf_pairs = _cross((who[idx], len(whos)), (parsed.f_codes[idx], len(what_fmt)))
+    what[idx] = len(topics) + lf_codes
+    what_texts = [t or "" for t in topics] + [f"{whos[w] or 'no leads'}: {what_fmt[f]}" for w, f in lf_pairs]
+    codes, pairs = _cross((when, len(whens)), (what, len(what_texts)))
+    texts = [f"{whens[w]} · {what_texts[t]}" for w, t in pairs]
+    places = np.flatnonzero(np.array(cells.placeholder, dtype=bool))
+    codes[places] = len(texts) + np.arange(len(places))
+    texts += [f"TBD · pipeline placeholder (line {line})" for line in source_line[places].tolist()]
+    codes, texts = _refactorized(codes, texts)
+    repeated = _repeated(codes)
     if repeated.any():
-        extra = np.array(who, dtype=object)[parsed.l_codes]
-        add = repeated & (extra != "") & ~no_topic
-        labels[add] = labels[add] + " — " + extra[add]
-        again = pd.Series(labels).duplicated(keep=False).to_numpy()
-        labels[again] = labels[again] + " (line " + source_line[again].astype(str).astype(object) + ")"
-    return pd.array(labels, dtype=_STR)
+        add = repeated & np.array([bool(w) for w in whos], dtype=bool)[who] & ~no_topic
+        plus, pairs = _cross((codes, len(texts)), (np.where(add, who, -1) + 1, len(whos) + 1))
+        texts = [f"{texts[c]} — {whos[w - 1]}" if w else texts[c] for c, w in pairs]
+        codes, texts = _refactorized(plus, texts)
+        again = np.flatnonzero(_repeated(codes))
+        texts += [f"{texts[c]} (line {line})" for c, line in zip(codes[again].tolist(),
+                                                                 source_line[again].tolist(), strict=True)]
+        codes[again] = len(texts) - len(again) + np.arange(len(again))
+    return pd.array(texts, dtype=_STR).take(codes)
 
 
 _KEY_PUNCT = "[ \t\n\r\f\v   \\-‐‑‒–—_.,;:'’‘\"“”()]+"
