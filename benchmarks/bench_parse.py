@@ -24,9 +24,12 @@ memoisation caches of the parser modules are cleared before every run so repeate
 figure. Peak memory is the tracemalloc peak of a separate run (Python allocations, including pandas' buffers).
 
 Targets (2-core machine): repeating pages, 100k records in at most 1.0 s and time(100k) / time(10k) at
-most 11; distinct pages, 50k records in at most 0.5 s and time(50k) / time(5k) at most 11. The targets are
-checked on the best wall time; on a busy machine the CPU time beside it shows how much was waiting.
-Exit status 0 when every target applicable to the sizes run passes, 1 otherwise.
+most 11; distinct pages, 50k records in at most 0.5 s and time(50k) / time(5k) at most 11. Both the best
+wall time and the best CPU time are printed. The targets are judged on the best wall time when the machine
+is quiet (1-minute load average at most :data:`QUIET_LOAD` before and after the runs, and no size's best wall
+time more than :data:`QUIET_WALL_OVER_CPU` times its best CPU time), else on the best CPU time, which
+other work on the machine disturbs less; ``--judge wall`` or ``--judge cpu`` forces one. The output says
+which was used and why. Exit status 0 when every target applicable to the sizes run passes, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import argparse
 import cProfile
 import gc
 import io
+import os
 import pstats
 import random
 import resource
@@ -58,6 +62,10 @@ TARGET_100K_SECONDS = 1.0
 TARGET_RATIO = 11.0
 TARGET_DISTINCT_50K_SECONDS = 0.5
 TARGET_DISTINCT_RATIO = 11.0
+QUIET_LOAD = 1.5
+"""The 1-minute load average (this benchmark counting for about 1) up to which the machine counts as quiet."""
+QUIET_WALL_OVER_CPU = 1.2
+"""Best wall time over best CPU time above which a run is taken to have waited for other work."""
 
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -352,7 +360,7 @@ def measure(pages: dict[int, bytes], repeat: int, memory: bool) -> list[Row]:
 def print_table(title: str, rows: list[Row]) -> None:
     """One table of figures per generator."""
     print(title)
-    print(f"{'records':>9} {'lines':>9} {'MiB':>7} {'seconds':>9} {'cpu s':>7} {'records/s':>11} {'peak MiB':>9}")
+    print(f"{'records':>9} {'lines':>9} {'MiB':>7} {'wall s':>9} {'cpu s':>7} {'records/s':>11} {'peak MiB':>9}")
     for n, lines, size, seconds, cpu, rate, peak in rows:
         peak_txt = f"{peak / 2**20:9.1f}" if peak is not None else f"{'-':>9}"
         print(f"{n:>9,} {lines:>9,} {size / 2**20:7.2f} {seconds:9.3f} {cpu:7.3f} {rate:11,.0f} {peak_txt}")
@@ -363,6 +371,20 @@ def check(label: str, value: float, target: float, unit: str = "") -> bool:
     passed = value <= target
     print(f"{label}: {value:.3f}{unit} (target ≤ {target:g}{unit}) {'PASS' if passed else 'FAIL'}")
     return passed
+
+
+def judged_on(forced: str, load_before: float, rows: list[Row]) -> tuple[int, str]:
+    """Which timing the targets are judged on: (column index in a :data:`Row`, a sentence saying why)."""
+    load = max(load_before, os.getloadavg()[0])
+    waited = max((row[3] / row[4] for row in rows if row[4] > 0), default=1.0)
+    if forced == "wall":
+        return 3, "judged on wall time (best of N), as asked"
+    if forced == "cpu":
+        return 4, "judged on CPU time (best of N), as asked"
+    if load <= QUIET_LOAD and waited <= QUIET_WALL_OVER_CPU:
+        return 3, f"judged on wall time (best of N): machine quiet (load {load:.1f}, wall/CPU ≤ {waited:.2f})"
+    return 4, (f"judged on CPU time (best of N): machine busy (load {load:.1f}, wall/CPU up to {waited:.2f}); "
+               "wall time is printed beside it")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -376,17 +398,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="runs per size; the best is reported")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the largest distinct page")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
+    parser.add_argument("--judge", choices=["auto", "wall", "cpu"], default="auto",
+                        help="timing the targets are judged on (auto: wall time when the machine is quiet)")
     args = parser.parse_args(argv)
 
     analysis.load_reference()  # loaded once per process, like the app
     ok = True
     if args.sizes:
         pages = {n: make_page(n, variety=args.variety) for n in args.sizes}
+        load_before = os.getloadavg()[0]
         rows = measure(pages, args.repeat, not args.no_memory)
         variety = distinct_cells(analysis.load_schedule(pages[args.sizes[-1]]))
         print_table(f"repeating generator, variety {args.variety!r}; distinct cells at {args.sizes[-1]:,} "
                     f"records: {variety}", rows)
-        t = {row[0]: row[3] for row in rows}
+        col, why = judged_on(args.judge, load_before, rows)
+        print(why)
+        t = {row[0]: row[col] for row in rows}
         if 100_000 in t:
             ok &= check("100k records", t[100_000], TARGET_100K_SECONDS, " s")
         if 100_000 in t and 10_000 in t:
@@ -394,11 +421,14 @@ def main(argv: list[str] | None = None) -> int:
         print()
     if args.distinct_sizes:
         pages = {n: make_distinct_page(n) for n in args.distinct_sizes}
+        load_before = os.getloadavg()[0]
         rows = measure(pages, args.repeat, not args.no_memory)
         variety = distinct_cells(analysis.load_schedule(pages[args.distinct_sizes[-1]]))
         print_table(f"distinct generator (every topic and purpose new); distinct cells at "
                     f"{args.distinct_sizes[-1]:,} records: {variety}", rows)
-        t = {row[0]: row[3] for row in rows}
+        col, why = judged_on(args.judge, load_before, rows)
+        print(why)
+        t = {row[0]: row[col] for row in rows}
         if 50_000 in t:
             ok &= check("distinct 50k records", t[50_000], TARGET_DISTINCT_50K_SECONDS, " s")
         if 50_000 in t and 5_000 in t:

@@ -291,12 +291,12 @@ def _cross(*columns: tuple[np.ndarray, int]) -> tuple[np.ndarray, list[tuple[int
     key = np.zeros(len(columns[0][0]), dtype=np.int64)
     for (codes, _), size in zip(columns, sizes, strict=True):
         key = key * size + codes
-    distinct, codes = np.unique(key, return_inverse=True)
+    codes, distinct = pd.factorize(key)  # hashing, in order of first appearance: no sort
     parts = []
     for size in reversed(sizes):
         distinct, part = np.divmod(distinct, size)
         parts.append(part.tolist())
-    return codes.reshape(-1), list(zip(*reversed(parts), strict=True))
+    return codes.astype(np.intp, copy=False), list(zip(*reversed(parts), strict=True))
 
 
 def _session_ids(sections: list[str], cells: _Cells) -> ArrayLike:
@@ -307,12 +307,13 @@ def _session_ids(sections: list[str], cells: _Cells) -> ArrayLike:
     columns = [_factorize(sections), *(cells.factorized(name) for name in ("date", "topic", "leads"))]
     codes, combos = _cross(*((c, len(v)) for c, v in columns))
     secs, dates, topics, leads = (v for _, v in columns)
+    # each distinct value encoded once, with the "|" that follows it in the hashed text
+    sec_b, date_b, topic_b = ([f"{v}|".encode() for v in values] for values in (secs, dates, topics))
+    lead_b = [f"{v}".encode() for v in leads]
+    prefix = [f"{(v or 's')[0]}-" for v in secs]
     blake2s = hashlib.blake2s
-    hashed = [
-        f"{(secs[a] or 's')[0]}-"
-        f"{blake2s(f'{secs[a]}|{dates[b]}|{topics[c]}|{leads[d]}'.encode(), digest_size=4).hexdigest()}"
-        for a, b, c, d in combos
-    ]
+    hashed = [prefix[a] + blake2s(sec_b[a] + date_b[b] + topic_b[c] + lead_b[d], digest_size=4).hexdigest()
+              for a, b, c, d in combos]
     bases = pd.Series(_coded(hashed, codes, _STR))
     if len(combos) == len(codes):
         return bases.array
