@@ -392,7 +392,7 @@ def test_markup_in_the_filters_and_source_is_escaped(hostile: Schedule) -> None:
 
 
 @pytest.mark.parametrize("people", [False, True], ids=["organisations", "people"])
-@pytest.mark.parametrize("width", [320, 700, 1200])
+@pytest.mark.parametrize("width", [320, 326, 528, 700, 1000, 1200, 1600])
 def test_network_labels_never_overlap_at_any_plot_width(s: Schedule, ctx: ChartContext, people: bool,
                                                         width: int) -> None:
     """Label boxes estimated from text length × font size, at the scale Plotly draws the layout with."""
@@ -410,14 +410,30 @@ def test_network_labels_never_overlap_at_any_plot_width(s: Schedule, ctx: ChartC
         for x, y, text, where, size in zip(trace.x, trace.y, trace.text, trace.textposition, trace.marker.size,
                                            strict=True):
             if text:
-                boxes.append((text, label_box((x - x0) * scale, (y - y0) * scale, text, where,
-                                              trace.textfont.size, size)))
+                px, py = width / 2 + (x - (x0 + x1) / 2) * scale, h / 2 + (y - (y0 + y1) / 2) * scale
+                boxes.append((text, label_box(px, py, text, where, trace.textfont.size, size)))
     labelled = {text for text, _ in boxes}
     top = centrality(g)["label"].head(2).tolist()
     assert set(top) <= labelled, top  # the best bridges are always named
     for i, (a, box_a) in enumerate(boxes):
+        assert box_a.x0 >= -0.01 and box_a.x1 <= width + 0.01, a  # inside the plot area
+        assert box_a.y0 >= -0.01 and box_a.y1 <= h + 0.01, a
         for b, box_b in boxes[i + 1:]:
             assert not box_a.overlaps(box_b, 1.0), (a, b)
+
+
+def test_network_axes_keep_the_ranges_labels_were_placed_for(s: Schedule, ctx: ChartContext) -> None:
+    """Fixed ranges (the padded extent), not autorange: autorange pads by marker size, which shrinks the
+    scale below the one the labels were placed for. The legend is stacked so it is as narrow as an entry."""
+    fig = network_figure(build_graph(s), layout(build_graph(s)), ctx)
+    (x0, x1), (y0, y1) = fig.layout.meta["extent"]
+    assert tuple(fig.layout.xaxis.range) == (x0, x1) and tuple(fig.layout.yaxis.range) == (y0, y1)
+    assert fig.layout.yaxis.scaleanchor == "x"
+    assert fig.layout.legend.orientation == "v"
+    names = [t.name for t in traces(fig, "nodes")]
+    legend_px = 24 + 21 * len(names)
+    assert fig.layout.margin.t >= 84 + legend_px  # the stacked legend sits above the plot area
+    assert fig.layout.height - fig.layout.margin.t - fig.layout.margin.b == 640 - 140 - 128
 
 
 def test_timeline_hover_says_not_stated_never_nan(s: Schedule, ctx: ChartContext) -> None:

@@ -405,3 +405,36 @@ def test_placed_labels_never_overlap(s: Schedule, people: bool) -> None:
             assert not a.overlaps(b, 2.0), (a, b)
     # The most connected node is always labelled.
     assert centrality(g).iloc[0]["node"] in placed
+
+
+def _crowded_graph(seed: int) -> nx.Graph:
+    """A dense made-up co-lead graph (60 organisations with long and short names, a dozen hubs): labels
+    compete for room at every width."""
+    rnd = random.Random(seed)
+    g = nx.Graph()
+    for i in range(60):
+        g.add_node(f"org{i}", label=rnd.choice(["UN", "IOM", "UNICEF", "Zolberg Institute", f"Org {i}"]),
+                   records=rnd.randint(1, 6))
+    for i in range(60):
+        for j in rnd.sample(range(60), 3):
+            if i != j:
+                g.add_edge(f"org{i}", f"org{j}", weight=1)
+    return g
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_placed_labels_hold_at_every_width_from_the_narrowest(s: Schedule, seed: int) -> None:
+    """Placed once for a 320 px plot area, the labels neither overlap each other nor leave the plot area at
+    any wider plot (sampled every 7 px up to 2,000 px), where the markers spread apart under them."""
+    graphs = [build_graph(s), build_graph(s, people_as_nodes=True), _crowded_graph(seed)]
+    g = graphs[seed - 1] if seed < 3 else graphs[2]
+    pos = layout(g, seed=seed)
+    sizes = {n: 12.0 + 6 * min(int(d.get("records", 1)), 6) for n, d in g.nodes(data=True)}
+    placed = place_labels(g, pos, width_px=320, height_px=372, font_size=13, marker_sizes=sizes)
+    assert len(placed) >= 5
+    for width in range(320, 2001, 7):
+        boxes = _boxes(g, pos, placed, width, 372, 13, sizes)
+        for i, a in enumerate(boxes):
+            assert a.x0 >= -0.01 and a.x1 <= width + 0.01 and a.y0 >= -0.01 and a.y1 <= 372.01, (width, a)
+            for b in boxes[i + 1:]:
+                assert not a.overlaps(b, 2.0), (width, a, b)

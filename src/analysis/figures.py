@@ -803,6 +803,9 @@ same pixel size."""
 LAYOUT_PAD = 0.6
 """Layout units of room around the outermost nodes (as in :func:`~analysis.network.data_scale`)."""
 NETWORK_MARGIN = dict(t=HEADER_PX + 56, b=SOURCE_SHIFT + 56, l=16, r=16)  # three source lines fit
+"""Margins of a network whose legend takes 56 px; the top margin grows with the stacked legend's entries."""
+LEGEND_TITLE_PX, LEGEND_ROW_PX = 24, 21
+"""Height of the stacked network legend's title and of each of its entries (13 px font)."""
 
 
 def _node_size(records: int) -> int:
@@ -824,7 +827,10 @@ def network_figure(g: nx.Graph, pos: Mapping[str, tuple[float, float]], ctx: Cha
     ``max_labels``); every
     node names itself on hover. Node ``customdata`` is the node id, so a click can list its records.
 
-    ``height`` is the figure height in px (labels are placed for the plot area it leaves).
+    ``height`` fixes the plot area's height (``height`` minus :data:`NETWORK_MARGIN`'s top and bottom); the
+    legend is stacked one entry a line in the top margin, and the figure is taller by what it needs. Labels are
+    placed for that plot area at every width from ``label_width_px`` up (axis ranges fixed to the padded
+    layout extent).
 
     Traces: one edge trace per (weight, relation) (``meta`` = "edges", ``hoverinfo`` = "skip"), then one
     node trace per colour group (``meta`` = "nodes", ``name`` = the group).
@@ -848,14 +854,19 @@ def network_figure(g: nx.Graph, pos: Mapping[str, tuple[float, float]], ctx: Cha
                                  line=dict(width=1.2 + 2.2 * (min(w, 4) - 1), color="#7B8794",
                                            dash="dot" if rel in ("affiliation", "hub") else "solid"),
                                  name=f"{rel} ×{w}"))
-    plot_h = height - NETWORK_MARGIN["t"] - NETWORK_MARGIN["b"]
-    sizes = {n: float(_node_size(d.get("records", 0))) for n, d in g.nodes(data=True)}
-    labelled = place_labels(g, pos, width_px=label_width_px, height_px=plot_h, font_size=label_font,
-                            marker_sizes=sizes, max_labels=max_labels)
     palette = WG_COLOURS if colour_by == "working_group" else ORG_TYPE_COLOURS
     key = "working_group" if colour_by == "working_group" else "org_type"
     groups = sorted({str(d.get(key) or "Unknown") for _, d in g.nodes(data=True)},
                     key=lambda t: (list(palette).index(t) if t in palette else 50, t))
+    # The legend is stacked (one entry a line) in the top margin, so it is as narrow as its longest entry and
+    # never runs off the right of a phone; the figure grows by its height, so the plot area keeps ``height``'s.
+    legend_px = LEGEND_TITLE_PX + LEGEND_ROW_PX * len(groups)
+    margin = {**NETWORK_MARGIN, "t": NETWORK_MARGIN["t"] - 56 + legend_px + 12}
+    plot_h = height - NETWORK_MARGIN["t"] - NETWORK_MARGIN["b"]
+    height = plot_h + margin["t"] + margin["b"]
+    sizes = {n: float(_node_size(d.get("records", 0))) for n, d in g.nodes(data=True)}
+    labelled = place_labels(g, pos, width_px=label_width_px, height_px=plot_h, font_size=label_font,
+                            marker_sizes=sizes, max_labels=max_labels, pad=LAYOUT_PAD)
     for grp in groups:
         nodes = [n for n, d in g.nodes(data=True) if str(d.get(key) or "Unknown") == grp]
         hover = []
@@ -882,14 +893,16 @@ def network_figure(g: nx.Graph, pos: Mapping[str, tuple[float, float]], ctx: Cha
                         line=dict(color="#FFFFFF", width=1.5), symbol=symbols),
         ))
     # Equal scales: the layout's distances are drawn as computed, never squashed by the figure's shape. The
-    # ranges are left to Plotly (so a wide plot uses its width); the data extent goes in meta for resizing.
+    # ranges are the padded extent (Plotly widens one of them to fill the area, so a wide plot uses its width)
+    # and not autoranged: autorange pads by marker size and text, and the labels were placed for these ranges.
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
     extent = [[min(xs) - LAYOUT_PAD, max(xs) + LAYOUT_PAD], [min(ys) - LAYOUT_PAD, max(ys) + LAYOUT_PAD]]
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1)
+    fig.update_xaxes(visible=False, range=extent[0])
+    fig.update_yaxes(visible=False, range=extent[1], scaleanchor="x", scaleratio=1)
     fig.update_layout(hovermode="closest", clickmode="event+select", dragmode="pan")
-    legend_title = "Working group (black: several)" if colour_by == "working_group" else "Organisation type"
+    legend_title = "Working group" if colour_by == "working_group" else "Organisation type"
     legend_on_top(fig, legend_title, height)
+    fig.update_layout(legend=dict(orientation="v", tracegroupgap=0, itemsizing="constant"))
     isolated = [str(g.nodes[n]["label"]) for n in nx.isolates(g)]
     comps = nx.number_connected_components(g)
     several = [str(d["label"]) for _, d in g.nodes(data=True) if d.get("working_group") == SEVERAL_WGS]
@@ -901,7 +914,7 @@ def network_figure(g: nx.Graph, pos: Mapping[str, tuple[float, float]], ctx: Cha
            f"{' and more' if len(isolated) > 20 else ''}."
            + (f" {len(hubs)} record(s) with more than 50 leads drawn as hubs." if hubs else ""))
     fig = finish(fig, title, ctx, alt, height=height)
-    fig.update_layout(margin=NETWORK_MARGIN, meta={**fig.layout.meta, "extent": extent})
+    fig.update_layout(margin=margin, meta={**fig.layout.meta, "extent": extent})
     return fig
 
 

@@ -358,44 +358,103 @@ def label_box(x: float, y: float, text: str, position: str, font_size: float, ma
     raise ValueError(f"unknown label position {position!r}")
 
 
+def _axis_extent(pos: Mapping[str, tuple[float, float]], pad: float) -> tuple[float, float, float, float]:
+    xs = [p[0] for p in pos.values()] or [0.0]
+    ys = [p[1] for p in pos.values()] or [0.0]
+    return min(xs) - pad, max(xs) + pad, min(ys) - pad, max(ys) + pad
+
+
 def data_scale(pos: Mapping[str, tuple[float, float]], width_px: float, height_px: float,
                pad: float = 0.6) -> tuple[tuple[float, float], tuple[float, float], float]:
     """(x range, y range, pixels per layout unit) when ``pos`` is drawn with equal scales in a plot area of
     ``width_px`` × ``height_px``, each range padded by ``pad`` units; the ranges are widened to fill the
     area, as Plotly does for ``scaleanchor`` axes."""
-    xs = [p[0] for p in pos.values()] or [0.0]
-    ys = [p[1] for p in pos.values()] or [0.0]
-    x0, x1 = min(xs) - pad, max(xs) + pad
-    y0, y1 = min(ys) - pad, max(ys) + pad
+    x0, x1, y0, y1 = _axis_extent(pos, pad)
     scale = min(width_px / (x1 - x0), height_px / (y1 - y0))
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     half_w, half_h = width_px / scale / 2, height_px / scale / 2
     return (cx - half_w, cx + half_w), (cy - half_h, cy + half_h), scale
 
 
+@dataclass(frozen=True)
+class _Anchored:
+    """A box that moves with a node: the node's layout position and the box's fixed offsets in pixels from
+    the node's centre. At ``s`` pixels per layout unit it covers [s·x + ox0, s·x + ox1] × [s·y + oy0, s·y + oy1]
+    (up to a translation common to every box)."""
+
+    x: float
+    y: float
+    off: Box
+
+    def at(self, s: float, dx: float = 0.0, dy: float = 0.0) -> Box:
+        return Box(s * self.x + self.off.x0 + dx, s * self.y + self.off.y0 + dy,
+                   s * self.x + self.off.x1 + dx, s * self.y + self.off.y1 + dy)
+
+
+def _clash(a: _Anchored, b: _Anchored, gap: float, s_lo: float, s_hi: float) -> bool:
+    """True when ``a`` and ``b``, kept ``gap`` px apart, overlap at some scale in [s_lo, s_hi].
+
+    Along each axis the two sides' separation is linear in the scale, so each of the four "overlapping"
+    conditions (k·s < c) bounds s on one side; the boxes clash when the bounds leave an interval.
+    """
+    lo, hi = s_lo, s_hi
+    conditions = ((a.x - b.x, b.off.x1 - a.off.x0 + gap), (b.x - a.x, a.off.x1 - b.off.x0 + gap),
+                  (a.y - b.y, b.off.y1 - a.off.y0 + gap), (b.y - a.y, a.off.y1 - b.off.y0 + gap))
+    for k, c in conditions:
+        if k > 0:
+            hi = min(hi, c / k)
+        elif k < 0:
+            lo = max(lo, c / k)
+        elif c <= 0:
+            return False
+    if lo > hi:
+        return False
+    mid = (lo + hi) / 2
+    return all(k * mid < c for k, c in conditions)
+
+
 def place_labels(g: nx.Graph, pos: Mapping[str, tuple[float, float]], *, width_px: float, height_px: float,
                  font_size: float, marker_sizes: Mapping[str, float], max_labels: int = 30,
-                 spacing_px: float = 8.0) -> dict[str, str]:
-    """Choose which nodes get a text label, and where, so that no two labels overlap.
+                 spacing_px: float = 8.0, max_width_px: float | None = None, pad: float = 0.6) -> dict[str, str]:
+    """Choose which nodes get a text label, and where, so that no two labels overlap at any plot width.
 
-    The most connected nodes come first (betweenness up to :data:`BETWEENNESS_SAMPLE` nodes, then
-    partners, then records led); each tries
-    :data:`LABEL_POSITIONS` in turn and takes the first whose :func:`label_box` stays inside the plot
-    area and keeps ``spacing_px`` away from every label already placed and from every other marker (the
-    first :data:`FORCE_LABELS` nodes may cross another marker when nothing else fits; labels never
-    overlap each other).
-    At most ``max_labels`` nodes are labelled; the rest show their name on hover. The boxes are
-    computed for a plot area of ``width_px`` × ``height_px`` (see :func:`data_scale`); a wider area
-    only moves markers further apart. Returns node → Plotly ``textposition``.
+    The chart is assumed drawn with axis ranges set to the layout's extent padded by ``pad`` units and equal
+    scales (Plotly then widens one range to fill the area), in a plot area ``height_px`` high and from
+    ``width_px`` (the narrowest it is drawn at) to ``max_width_px`` wide (no limit when None). Over that span
+    the scale (pixels per layout unit) runs from :func:`data_scale`'s at ``width_px`` up to the one at which
+    the height limits it; labels keep their pixel size while markers spread apart. A label is accepted only
+    when, at *every* scale in that range, its box keeps ``spacing_px`` from every label already placed and
+    1 px from every other marker, and stays inside the plot area (checked exactly: see :func:`_clash`).
+
+    The most connected nodes come first (betweenness up to :data:`BETWEENNESS_SAMPLE` nodes, then partners,
+    then records led); each tries :data:`LABEL_POSITIONS` in turn and takes the first that fits. The first
+    :data:`FORCE_LABELS` may cross another node's marker when nothing else fits; labels never overlap each
+    other. At most ``max_labels`` nodes are labelled; the rest show their name on hover. Returns node →
+    Plotly ``textposition``.
     """
     if g.number_of_nodes() == 0:
         return {}
-    (xr0, _xr1), (yr0, _yr1), scale = data_scale(pos, width_px, height_px)
+    x0, x1, y0, y1 = _axis_extent(pos, pad)
+    xspan, yspan = x1 - x0, y1 - y0
+    s_lo = min(width_px / xspan, height_px / yspan)
+    s_hi = height_px / yspan
+    if max_width_px is not None:
+        s_hi = min(s_hi, max_width_px / xspan)
+    s_hi = max(s_hi, s_lo)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    # Scales at which the inside-the-area check is made: the ends, and where the width stops limiting the
+    # scale (between them every box edge moves linearly, so the ends of each piece suffice).
+    s_knee = width_px / xspan
+    checks = sorted({s_lo, s_hi} | ({s_knee} if s_lo < s_knee < s_hi else set()))
 
-    def px(n: str) -> tuple[float, float]:
-        return (pos[n][0] - xr0) * scale, (pos[n][1] - yr0) * scale
+    def inside(a: _Anchored) -> bool:
+        for s in checks:
+            w = max(width_px, s * xspan)
+            b = a.at(s, w / 2 - s * cx, height_px / 2 - s * cy)
+            if b.x0 < 0 or b.y0 < 0 or b.x1 > w or b.y1 > height_px:
+                return False
+        return True
 
-    area = Box(0, 0, width_px, height_px)
     n_nodes = g.number_of_nodes()
     # Betweenness ranks the bridges first; above BETWEENNESS_SAMPLE nodes only a few labels fit anyway, and
     # the number of partners ranks them well enough at a fraction of the cost.
@@ -403,35 +462,44 @@ def place_labels(g: nx.Graph, pos: Mapping[str, tuple[float, float]], *, width_p
                else dict.fromkeys(g.nodes, 0.0))
     ranked = sorted(g.nodes, key=lambda n: (-between.get(n, 0.0), -g.degree(n), -g.nodes[n].get("records", 0),
                                             str(g.nodes[n].get("label", n))))
-    markers = {n: Box(px(n)[0] - marker_sizes.get(n, 10) / 2, px(n)[1] - marker_sizes.get(n, 10) / 2,
-                      px(n)[0] + marker_sizes.get(n, 10) / 2, px(n)[1] + marker_sizes.get(n, 10) / 2)
-               for n in g.nodes}
-    # Only markers near a candidate matter; a coarse grid keeps the check cheap for 1,000 nodes.
-    cell = 80.0
+    markers = {}
+    for n in g.nodes:
+        r = marker_sizes.get(n, 10) / 2
+        markers[n] = _Anchored(pos[n][0], pos[n][1], Box(-r, -r, r, r))
+    # Only markers near a candidate matter: a grid in layout units, each marker entered with its extent at
+    # the smallest scale (where it is largest in layout units), keeps the check cheap for 1,000 nodes.
+    cell = 80.0 / s_lo
     grid: dict[tuple[int, int], list[str]] = {}
-    for n, b in markers.items():
-        for i in range(int(b.x0 // cell), int(b.x1 // cell) + 1):
-            for j in range(int(b.y0 // cell), int(b.y1 // cell) + 1):
+    for n, m in markers.items():
+        r = m.off.x1 / s_lo
+        for i in range(int((m.x - r) // cell), int((m.x + r) // cell) + 1):
+            for j in range(int((m.y - r) // cell), int((m.y + r) // cell) + 1):
                 grid.setdefault((i, j), []).append(n)
-    placed: list[Box] = []
+    placed: list[_Anchored] = []
     out: dict[str, str] = {}
-    def fits(box: Box, n: str, over_markers: bool) -> bool:
-        if box.x0 < area.x0 or box.y0 < area.y0 or box.x1 > area.x1 or box.y1 > area.y1:
+
+    def fits(box: _Anchored, n: str, over_markers: bool) -> bool:
+        if not inside(box):
             return False
-        if any(box.overlaps(p, spacing_px / 2) for p in placed):
+        if any(_clash(box, p, spacing_px, s_lo, s_hi) for p in placed):
             return False
         if over_markers:
             return True
-        near = {m for i in range(int(box.x0 // cell) - 1, int(box.x1 // cell) + 2)
-                for j in range(int(box.y0 // cell) - 1, int(box.y1 // cell) + 2) for m in grid.get((i, j), ())}
-        return not any(m != n and box.overlaps(markers[m], 1.0) for m in near)
+        reach = 2.0 / s_lo
+        bx0 = box.x + min(box.off.x0 / s_lo, box.off.x0 / s_hi) - reach
+        bx1 = box.x + max(box.off.x1 / s_lo, box.off.x1 / s_hi) + reach
+        by0 = box.y + min(box.off.y0 / s_lo, box.off.y0 / s_hi) - reach
+        by1 = box.y + max(box.off.y1 / s_lo, box.off.y1 / s_hi) + reach
+        near = {m for i in range(int(bx0 // cell), int(bx1 // cell) + 1)
+                for j in range(int(by0 // cell), int(by1 // cell) + 1) for m in grid.get((i, j), ())}
+        return not any(m != n and _clash(box, markers[m], 1.0, s_lo, s_hi) for m in near)
 
     for rank, n in enumerate(ranked[: max(max_labels * 4, max_labels)]):
         if len(out) >= max_labels:
             break
-        x, y = px(n)
         text = str(g.nodes[n].get("label", n))
-        boxes = [(position, label_box(x, y, text, position, font_size, marker_sizes.get(n, 10)))
+        boxes = [(position, _Anchored(pos[n][0], pos[n][1],
+                                      label_box(0.0, 0.0, text, position, font_size, marker_sizes.get(n, 10))))
                  for position in LABEL_POSITIONS]
         # The best-connected few are labelled even if the label must cross another marker; never another label.
         passes = (False, True) if rank < FORCE_LABELS else (False,)
