@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .reference import Alias, Reference, norm_key
 
@@ -316,12 +317,19 @@ def _titled_person(name: str, ref: Reference) -> tuple[Alias, str | None] | None
     return None
 
 
+@lru_cache(maxsize=8)
+def _label_keys(labels: tuple[str, ...]) -> frozenset[str]:
+    """The lookup keys of the role labels, computed once."""
+    return frozenset(norm_key(lbl) for lbl in labels)
+
+
 def _role_split(part: str, labels: tuple[str, ...]) -> tuple[str | None, str]:
-    """Split "Lead Discussant: Jane Doe" into ("Lead Discussant", "Jane Doe")."""
+    """Split "Lead Discussant: Jane Doe" into ("Lead Discussant", "Jane Doe"): the text before the first
+    colon is a role when it is a known role label or at most three words."""
     if ":" not in part:
         return None, part
     head, _, tail = part.partition(":")
-    if any(norm_key(head) == norm_key(lbl) for lbl in labels) or len(head.split()) <= 3:
+    if len(head.split()) <= 3 or _key(head) in _label_keys(labels):
         return head.strip(), tail.strip()
     return None, part
 
@@ -722,14 +730,15 @@ def _theme_patterns(ref: Reference, part: str) -> tuple[str | None, ...]:
     return tuple(_combined(getattr(theme, part)) for theme in ref.themes)
 
 
-def _contains(texts: pd.Series, pattern: str) -> np.ndarray:
+def _contains(texts: pa.Array, pattern: str) -> np.ndarray:
     """Per text, True where ``pattern`` matches, ignoring case: one vectorised pass (pyarrow's RE2 kernel,
     or Python's ``re`` for a pattern RE2 does not support)."""
     try:
-        hit = texts.str.contains(pattern, case=False, regex=True)
+        hit = pc.match_substring_regex(texts, pattern, ignore_case=True)
     except (ValueError, TypeError, NotImplementedError):  # pyarrow.ArrowInvalid is a ValueError
-        hit = texts.astype(object).str.contains(pattern, case=False, regex=True)
-    return hit.to_numpy(dtype=bool, na_value=False)
+        found = re.compile(pattern, re.IGNORECASE).search
+        return np.array([t is not None and found(t) is not None for t in texts.to_pylist()], dtype=bool)
+    return pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
 
 
 def theme_matrix(values: Sequence[str | None], part: str, ref: Reference) -> np.ndarray:
@@ -741,7 +750,7 @@ def theme_matrix(values: Sequence[str | None], part: str, ref: Reference) -> np.
     out = np.zeros((len(values), len(ref.themes)), dtype=bool)
     if not len(values):
         return out
-    texts = pd.Series(values, dtype="str")
+    texts = pa.array(values, type=pa.large_string())
     for k, pattern in enumerate(_theme_patterns(ref, part)):
         if pattern is not None:
             out[:, k] = _contains(texts, pattern)

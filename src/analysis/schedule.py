@@ -216,12 +216,12 @@ def _pipeline_cells(cells: tuple[str, ...], ref: Reference) -> tuple[str, str | 
 def _factorize(values: Sequence[str | None]) -> tuple[np.ndarray, list[str | None]]:
     """(codes, distinct values in order of first appearance): parse each distinct cell once.
 
-    Hashing runs in pandas (C), not in a Python loop; a missing value (None) is a value of its own.
+    A dict over the values: Python strings cache their hashes, so this beats building an object array
+    for pandas. A missing value (None) is a value of its own.
     """
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    codes, uniques = pd.factorize(array, use_na_sentinel=False)
-    return codes.astype(np.intp, copy=False), [None if u is None or u != u else u for u in uniques.tolist()]
+    first: dict[str | None, int] = {}
+    codes = np.array([first.setdefault(v, len(first)) for v in values], dtype=np.intp)
+    return codes, list(first)
 
 
 def _objects(values: Sequence[object]) -> np.ndarray:
@@ -302,7 +302,8 @@ def _cross(*columns: tuple[np.ndarray, int]) -> tuple[np.ndarray, list[tuple[int
 def _session_ids(sections: list[str], cells: _Cells) -> ArrayLike:
     """Ids from a hash of the record's identifying text; repeats get "-2", "-3" … in order.
 
-    Each distinct (section, date, topic, leads) is hashed once; the repeat numbers are counted in pandas.
+    Each distinct (section, date, topic, leads) is hashed once; the repeat numbers are counted in numpy and
+    only a repeat's id is written for it alone.
     """
     columns = [_factorize(sections), *(cells.factorized(name) for name in ("date", "topic", "leads"))]
     codes, combos = _cross(*((c, len(v)) for c, v in columns))
@@ -314,12 +315,22 @@ def _session_ids(sections: list[str], cells: _Cells) -> ArrayLike:
     blake2s = hashlib.blake2s
     hashed = [prefix[a] + blake2s(sec_b[a] + date_b[b] + topic_b[c] + lead_b[d], digest_size=4).hexdigest()
               for a, b, c, d in combos]
-    bases = pd.Series(_coded(hashed, codes, _STR))
-    if len(combos) == len(codes):
-        return bases.array
-    repeat = bases.groupby(codes).cumcount().to_numpy()
-    suffix = pd.Series(np.char.add("-", (repeat + 1).astype(str)), dtype=_STR).where(repeat > 0, "")
-    return (bases + suffix).array
+    repeat = _occurrence(codes)
+    later = np.flatnonzero(repeat)  # a repeat: its own id, the first one's with "-2", "-3" …
+    hashed += [f"{hashed[c]}-{r + 1}" for c, r in zip(codes[later].tolist(), repeat[later].tolist(), strict=True)]
+    codes[later] = len(hashed) - len(later) + np.arange(len(later))
+    return pd.array(hashed, dtype=_STR).take(codes)
+
+
+def _occurrence(codes: np.ndarray) -> np.ndarray:
+    """Per record, how many records before it have the same code (0 for the first of each)."""
+    order = np.argsort(codes, kind="stable")
+    ordered = codes[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(codes) else np.zeros(0, np.intp)
+    rank = np.arange(len(codes)) - np.repeat(starts, np.diff(np.r_[starts, len(codes)]))
+    out = np.empty(len(codes), dtype=np.intp)
+    out[order] = rank
+    return out
 
 
 def _short_name(lead: Lead, ref: Reference) -> str:
@@ -624,6 +635,7 @@ def _sessions_frame(classified: Classified, cells: _Cells, parsed: _Parsed, them
     placeholder = np.array(cells.placeholder, dtype=bool)
     events = np.where(placeholder, 0, np.array([f.event_count for f in fmts], dtype=np.int64)[f_codes])
     links = classified.links
+    topic_codes, topics = cells.factorized("topic")
     return _frame({
         "session_id": ids,
         "label": _labels(cells, parsed, source_line, ref),
@@ -636,7 +648,7 @@ def _sessions_frame(classified: Classified, cells: _Cells, parsed: _Parsed, them
         "date_raw": _coded(parsed.d_cells, d_codes, _STR),
         "date_status": _coded([d.status for d in dates], d_codes, _STR),
         "year_inferred": _coded([d.year_inferred for d in dates], d_codes, "bool"),
-        "topic": pd.array(cells.topic, dtype=_STR),
+        "topic": _coded(topics, topic_codes, _STR),
         "working_group": _coded([x.working_group for x in leads], l_codes, _STR),
         "leads_raw": _coded([x.raw or None for x in leads], l_codes, _STR),
         "n_leads": _coded([len(x.leads) for x in leads], l_codes, "int64"),
