@@ -28,6 +28,8 @@ Issue = tuple[str, str, str]
 
 def is_tbd(text: str) -> bool:
     """True when the text is a to-be-decided marker (TBD, TBC, TBA …), ignoring case and dots."""
+    if len(text) > _TBD_MAX and not (text[0].isspace() or text[-1].isspace()):
+        return False  # too long to be a marker even once stripped: the common case, decided at once
     text = text.strip()
     return len(text) <= _TBD_MAX and text.strip(".").casefold() in TBD_WORDS
 

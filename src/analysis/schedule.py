@@ -536,11 +536,13 @@ def _who(leads: LeadsField, ref: Reference) -> str:
 def _refactorized(codes: np.ndarray, texts: list[str]) -> tuple[np.ndarray, list[str]]:
     """Codes into ``texts`` made codes into its distinct values (two codes whose texts are equal become one).
 
-    A dict, not pandas: the texts were just built, so nearly all are distinct and their hashes are cached.
+    The texts were just built from distinct parts, so nearly always they are distinct already (one set).
     """
+    if len(set(texts)) == len(texts):
+        return codes, texts
     first: dict[str, int] = {}
     remap = np.array([first.setdefault(t, len(first)) for t in texts], dtype=np.intp)
-    return (codes, texts) if len(first) == len(texts) else (remap[codes], list(first))
+    return remap[codes], list(first)
 
 
 def _repeated(codes: np.ndarray) -> np.ndarray:
