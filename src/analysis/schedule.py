@@ -490,9 +490,8 @@ def _record_themes(cells: _Cells, parsed: _Parsed, year: int, ref: Reference) ->
     pub_codes, pubs = _factorize([f.publication for f in parsed.fmts])
     t_codes, pairs = _cross((topic_codes, len(topics)), (pub_codes[parsed.f_codes], len(pubs)))
     t_values = [f"{topics[t] or ''} {pubs[p]}" if pubs[p] else (topics[t] or "") for t, p in pairs]
-    u_codes, u_values = _factorize([p or "" for p in parsed.purposes])
     hits = (theme_matrix(t_values, "topic", ref)[t_codes]
-            | theme_matrix(u_values, "purpose", ref)[u_codes[parsed.p_codes]])
+            | theme_matrix(parsed.purposes, "purpose", ref)[parsed.p_codes])  # purposes: one per format cell
     known = _wg_known(parsed, year, ref)
     wg_theme = np.array([wg_theme_index(x.working_group, ref) if ok else -1
                          for x, ok in zip(parsed.leads, known.tolist(), strict=True)], dtype=np.intp)[parsed.l_codes]
