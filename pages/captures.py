@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from dashboard import source, ui
+from dashboard import source, ui, widgets
 from dashboard.state import current_view
 
 if TYPE_CHECKING:
@@ -26,6 +26,10 @@ COLUMNS = {
     "bundled": st.column_config.CheckboxColumn("Bundled"),
     "added": st.column_config.TextColumn("Added (UTC)"),
 }
+# The columns shown by default: what tells captures apart. The rest (file, where the date came from, shape,
+# bundled, when added) are one toggle away, so the table fits a 1024 px window without scrolling sideways.
+# (A comment, not a docstring: a bare string in a page script is drawn on the page.)
+FIRST_COLUMNS = ("id", "shown", "name", "as_of", "records", "partial")
 
 
 def capture_table(items: list[CaptureInfo], shown_id: int | None) -> pd.DataFrame:
@@ -89,6 +93,7 @@ def manage(shared: CaptureStore, items: list[CaptureInfo], shown_id: int | None)
 
 
 view = current_view()
+widgets.page_css()
 st.title("Captures")
 st.markdown("Every version of the schedule page the app has read: the bundled page and every file added. "
             "The capture chosen in the sidebar is what every page shows; compare two on the **Changes** page.")
@@ -98,7 +103,11 @@ if store is None or not captures:
     st.info("No capture store is set up on this server: the app shows the bundled page only.")
 else:
     shown = view.capture.id if view.capture is not None else None
-    st.dataframe(capture_table(captures, shown), hide_index=True, key="captures_table", column_config=COLUMNS)
+    details = st.toggle("Show file details", key="cap_all_columns",
+                        help="Off: number, name, as-of date, records, partial. On: also the file name, where the "
+                             "date came from, the file's shape, bundled, and when it was added.")
+    st.dataframe(capture_table(captures, shown), hide_index=True, key="captures_table", column_config=COLUMNS,
+                 column_order=list(COLUMNS) if details else list(FIRST_COLUMNS))
     st.subheader("Manage a capture")
     manage(store, captures, shown)
     st.subheader("Add a file")

@@ -4,10 +4,26 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import history, source, ui
+from dashboard import history, source, ui, widgets
 from dashboard.state import current_view, url_setting
 
+# (Comments, not docstrings: a bare string in a page script is drawn on the page.)
+# The columns shown by default; source lines and the match score are one toggle away.
+FIRST_COLUMNS = ("kind", "label", "before", "after")
+# Column widths in px: the four first columns fit the 1024 px window with the sidebar open (a grid about 560 px
+# wide; wider grids stretch them); their text wraps onto up to three lines in a row of ROW_HEIGHT.
+WIDTHS = {"kind": 84, "label": 170, "before": 140, "after": 140, "old_lines": 70, "new_lines": 70, "score": 60}
+# Row height in px: above 4rem the grid wraps cell text instead of cutting it off.
+ROW_HEIGHT = 72
+
+
+def _columns() -> dict[str, object]:
+    """The history table's column settings with the widths of :data:`WIDTHS`."""
+    return {c: {**cfg, "width": WIDTHS[c]} if c in WIDTHS else cfg for c, cfg in history.COLUMN_CONFIG.items()}
+
+
 view = current_view()
+widgets.page_css()
 st.title("Changes")
 st.markdown("What changed between two captures of the schedule page: records moved to another date, "
             "scheduled, dropped or added, and changes of format, leads, topic, audience, purpose or documents. "
@@ -45,8 +61,12 @@ else:
         if frame.empty:
             st.success("No differences between these two captures.", icon=":material/check:")
         else:
-            st.dataframe(history.display_frame(shown), hide_index=True, key="chg_table",
-                         column_config=history.COLUMN_CONFIG)
+            details = st.toggle("Show source lines and match score", key="chg_all_columns",
+                                help="The records' line numbers in each capture and how alike the two records "
+                                     "are (100: same topic, leads and working group).")
+            st.dataframe(history.display_frame(shown), hide_index=True, key="chg_table", column_config=_columns(),
+                         column_order=list(history.COLUMN_CONFIG) if details else list(FIRST_COLUMNS),
+                         row_height=ROW_HEIGHT)
             left, right = st.columns(2)
             left.download_button(
                 "Changes (CSV)", lambda: history.csv_bytes(shown), file_name=history.file_name(old, new, "csv"),

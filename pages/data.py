@@ -7,7 +7,7 @@ import streamlit as st
 
 from analysis.dictionary import COLUMNS, data_dictionary
 from analysis.export import to_csv_bytes, to_xlsx_bytes
-from dashboard import tables, ui
+from dashboard import tables, ui, widgets
 from dashboard.state import View, current_view, url_setting
 
 TABLES = ("sessions", "leads", "audiences", "problems", "dictionary")
@@ -53,6 +53,7 @@ def data_tab(view: View, frames: dict[str, pd.DataFrame]) -> None:
 
 
 view = current_view()
+widgets.page_css()
 ui.page_header(view, "Data & export", "The tidy tables behind every chart, filtered like the rest of the app. "
                "Every value keeps the source line it came from. Downloads neutralise spreadsheet formulas.")
 s = view.schedule

@@ -60,7 +60,9 @@ def test_moves_draw_one_arrow_per_moved_record_from_old_to_new_date(changes) -> 
     (arrow,) = arrows
     assert arrow.showarrow and arrow.axref == "x" and arrow.ayref == "y"
     assert (pd.Timestamp(arrow.ax), pd.Timestamp(arrow.x)) == (pd.Timestamp("2020-05-19"), pd.Timestamp("2020-05-20"))
-    assert arrow.y == arrow.ay == "20 May · Alternatives to detention"
+    assert arrow.y == arrow.ay  # the row label is the record's, on lines of at most 24 characters
+    assert arrow.y.replace("<br>", " ") == "20 May · Alternatives to detention"
+    assert max(len(line) for line in arrow.y.split("<br>")) <= 24
     assert [t.meta for t in fig.data] == ["old", "new"]
     assert fig.layout.title.text == "Moved records" and fig.layout.title.subtitle.text == "Captures #2 → #1"
     assert "from 19 May to 20 May" in fig.layout.meta["alt"]
@@ -98,6 +100,12 @@ def test_backlog_has_both_series_and_marks_partial_captures() -> None:
     assert list(fig.data[0].marker.symbol) == ["circle-open", "circle"]
     assert fig.layout.meta["alt"].startswith("Backlog in 2 captures: open pipeline 0 → 4, undated 0 → 3")
     assert backlog_figure(b.iloc[:0], CTX).layout.annotations[0].text == "No captures stored yet."
+    # Equal counts (0 and 0 on 15 May) print one above and one below their points, never on top of each other,
+    # with room under 0 for the lower one; the first and last dates sit inside the axis, not on its edge.
+    assert {fig.data[0].textposition, fig.data[1].textposition} == {"top center", "bottom center"}
+    assert fig.layout.yaxis.range[0] < 0
+    lo, hi = (pd.Timestamp(v) for v in fig.layout.xaxis.range)
+    assert lo < pd.Timestamp(OLDER_AS_OF) and hi > pd.Timestamp("2020-06-19")
 
 
 def test_text_is_readable_on_white(changes) -> None:
@@ -108,3 +116,14 @@ def test_text_is_readable_on_white(changes) -> None:
         assert colours, "no explicit text colours found"
         for colour in colours:
             assert contrast_on_white(colour) >= 4.5, colour
+
+
+def test_history_legends_sit_under_the_subtitle_never_over_it(changes) -> None:
+    """Both legends are horizontal rows in container coordinates just under the subtitle (as every chart of
+    the app), so on a phone they wrap downwards instead of covering the subtitle or the data."""
+    b = pd.DataFrame([{"capture_id": 1, "name": "x", "as_of": pd.Timestamp("2020-06-19"), "open_pipeline": 4,
+                       "undated": 3, "records": 17, "partial": False}], columns=list(BACKLOG_COLUMNS))
+    for fig in (moves_figure(changes, CTX), backlog_figure(b, CTX)):
+        legend = fig.layout.legend
+        assert legend.orientation == "h" and legend.yref == "container" and legend.yanchor == "top"
+        assert abs(legend.y - (1 - 84 / fig.layout.height)) < 1e-9

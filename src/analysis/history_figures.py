@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .compare import Changes
-from .figures import ChartContext, empty_figure, esc, finish, wrap_label
+from .figures import ChartContext, empty_figure, esc, finish, legend_on_top, wrap_label
 
 NEW_COLOUR = "#0072B2"  # Okabe–Ito blue: 5.2:1 on white, also used for text
 OLD_COLOUR = "#4A5560"  # the template's secondary text grey: 7.6:1 on white
@@ -33,7 +33,7 @@ def moves_figure(changes: Changes, ctx: ChartContext) -> go.Figure:
     if moved.empty:
         return empty_figure(title, ctx, "No record moved between these captures.")
     moved = moved.sort_values(["new_date", "old_date", "label"], kind="stable")
-    rows = [wrap_label(label, 40) for label in moved["label"]]
+    rows = [wrap_label(label, 24) for label in moved["label"]]  # short lines leave a phone's plot some width
     hover = [f"{esc(r.label)}<br>{esc(r.before)} → {esc(r.after)} ({esc(r.detail)})"
              for r in moved.itertuples(index=False)]
     fig = go.Figure()
@@ -58,11 +58,12 @@ def moves_figure(changes: Changes, ctx: ChartContext) -> go.Figure:
     hi = max(moved["old_date"].max(), moved["new_date"].max()) + pd.Timedelta(days=6)
     fig.update_xaxes(type="date", tickformat="%-d %b", range=[lo, hi], title=None)
     fig.update_yaxes(categoryorder="array", categoryarray=rows[::-1], title=None)
-    fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"),
-                      hovermode="closest")
+    fig.update_layout(hovermode="closest")
+    height = 250 + 48 * len(moved)
+    legend_on_top(fig, "", height)  # under the subtitle, never over it or the data, at any width
     parts = [f"{r.label} from {r.old_date:%-d %B} to {r.new_date:%-d %B}" for r in moved.itertuples(index=False)]
     alt = f"{len(moved)} record{'s' if len(moved) != 1 else ''} moved: " + "; ".join(parts) + "."
-    return finish(fig, title, ctx, alt, height=220 + 48 * len(moved))
+    return finish(fig, title, ctx, alt, height=height)
 
 
 def backlog_figure(backlog: pd.DataFrame, ctx: ChartContext) -> go.Figure:
@@ -76,8 +77,11 @@ def backlog_figure(backlog: pd.DataFrame, ctx: ChartContext) -> go.Figure:
         return empty_figure(title, ctx, "No captures stored yet.")
     b = backlog.sort_values(["as_of", "capture_id"], kind="stable")
     fig = go.Figure()
-    for column, name, colour, symbol in (("open_pipeline", "open pipeline", NEW_COLOUR, "circle"),
-                                         ("undated", "undated", UNDATED_COLOUR, "square")):
+    # Counts sit above the pipeline's points and below the undated ones, so equal counts never print on top of
+    # each other.
+    for column, name, colour, symbol, where in (
+            ("open_pipeline", "open pipeline", NEW_COLOUR, "circle", "top center"),
+            ("undated", "undated", UNDATED_COLOUR, "square", "bottom center")):
         symbols = [f"{symbol}-open" if p else symbol for p in b["partial"]]
         hover = [f"{esc(n)} (as of {d:%-d %B %Y}{', partial' if p else ''}): {v} {name}"
                  for n, d, p, v in zip(b["name"], b["as_of"], b["partial"], b[column], strict=True)]
@@ -85,17 +89,19 @@ def backlog_figure(backlog: pd.DataFrame, ctx: ChartContext) -> go.Figure:
             x=b["as_of"], y=b[column], mode="lines+markers+text", name=name, meta=column,
             line=dict(color=colour, width=2, dash="solid" if column == "open_pipeline" else "dash"),
             marker=dict(color=colour, size=10, symbol=symbols, line=dict(color=colour, width=2)),
-            text=[str(v) for v in b[column]], textposition="top center", textfont=dict(color=TEXT_COLOUR, size=12),
+            text=[str(v) for v in b[column]], textposition=where, textfont=dict(color=TEXT_COLOUR, size=12),
             hovertext=hover, hoverinfo="text",
         ))
     top = int(max(b["open_pipeline"].max(), b["undated"].max()))
-    fig.update_yaxes(rangemode="tozero", range=[0, top + max(1, round(top * 0.2))], title="records", dtick=1
-                     if top <= 10 else None)
-    fig.update_xaxes(type="date", tickformat="%-d %b %Y", title=None)
-    if len(b) == 1:  # a single date: widen the axis so the point is not alone on an unreadable scale
-        day = b["as_of"].iloc[0]
-        fig.update_xaxes(range=[day - pd.Timedelta(days=7), day + pd.Timedelta(days=7)])
-    fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"))
+    # Room under 0 for an undated count printed below its point, and above the top for the pipeline's.
+    fig.update_yaxes(range=[-max(0.7, top * 0.14), top + max(1, round(top * 0.2))], title="records",
+                     dtick=1 if top <= 10 else None, zeroline=True, zerolinecolor="#8A939B")
+    first_day, last_day = b["as_of"].min(), b["as_of"].max()
+    # Padding on both sides, so the first and last points (and their counts) are never cut by the plot's edge;
+    # a single date gets a week each side, not a lone point on an unreadable scale.
+    pad = max(pd.Timedelta(days=1), (last_day - first_day) * 0.06) if len(b) > 1 else pd.Timedelta(days=7)
+    fig.update_xaxes(type="date", tickformat="%-d %b %Y", title=None, range=[first_day - pad, last_day + pad])
+    legend_on_top(fig, "", 420)  # under the subtitle, never over it or the data, at any width
     first, last = b.iloc[0], b.iloc[-1]
     alt = (f"Backlog in {len(b)} capture{'s' if len(b) != 1 else ''}: open pipeline {first.open_pipeline} → "
            f"{last.open_pipeline}, undated {first.undated} → {last.undated} from {first.as_of:%-d %B %Y} to "
