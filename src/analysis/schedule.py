@@ -579,9 +579,10 @@ def _labels(cells: _Cells, parsed: _Parsed, source_line: np.ndarray, ref: Refere
     repeated = _repeated(codes)
     if repeated.any():
         add = repeated & np.array([bool(w) for w in whos], dtype=bool)[who] & ~no_topic
-        plus, pairs = _cross((codes, len(texts)), (np.where(add, who, -1) + 1, len(whos) + 1))
-        texts = [f"{texts[c]} — {whos[w - 1]}" if w else texts[c] for c, w in pairs]
-        codes, texts = _refactorized(plus, texts)
+        idx = np.flatnonzero(add)  # these get their leads: new texts, past the others
+        plus, pairs = _cross((codes[idx], len(texts)), (who[idx], len(whos)))
+        codes[idx] = len(texts) + plus
+        codes, texts = _refactorized(codes, texts + [f"{texts[c]} — {whos[w]}" for c, w in pairs])
         again = np.flatnonzero(_repeated(codes))
         texts += [f"{texts[c]} (line {line})" for c, line in zip(codes[again].tolist(),
                                                                  source_line[again].tolist(), strict=True)]
