@@ -623,7 +623,7 @@ def _match_keys(cells: _Cells, parsed: _Parsed) -> ArrayLike:
 
 
 def _sessions_frame(classified: Classified, cells: _Cells, parsed: _Parsed, themes: tuple[np.ndarray, list],
-                    ids: list[str], ref: Reference) -> pd.DataFrame:
+                    ids: ArrayLike, ref: Reference) -> pd.DataFrame:
     """The sessions frame: one row per record (see :data:`SESSION_COLUMNS`)."""
     d_codes, dates, l_codes, leads, f_codes, fmts = (
         parsed.d_codes, parsed.dates, parsed.l_codes, parsed.leads, parsed.f_codes, parsed.fmts)
@@ -742,7 +742,7 @@ def _wg_issues(parsed: _Parsed, year: int, ref: Reference) -> list[tuple[Issue, 
     return out
 
 
-def _problems_frame(classified: Classified, cells: _Cells, parsed: _Parsed, year: _Year, ids: list[str],
+def _problems_frame(classified: Classified, cells: _Cells, parsed: _Parsed, year: _Year, ids: ArrayLike,
                     ref: Reference) -> pd.DataFrame:
     """The problems frame: the reader's, the year's, and each record's field problems, sorted by line."""
     problems: list[Problem] = [(*p, None) for p in classified.problems]
@@ -757,8 +757,9 @@ def _problems_frame(classified: Classified, cells: _Cells, parsed: _Parsed, year
         | np.array([bool(f.issues) for f in parsed.fmts], dtype=bool)[f_codes]
         | placeholder
     )
-    for i in np.flatnonzero(flagged).tolist():
-        line, sid = classified.line_no[i], ids[i]
+    rows = np.flatnonzero(flagged)
+    for i, sid in zip(rows.tolist(), ids.take(rows).tolist(), strict=True):  # ids converted in one call
+        line = classified.line_no[i]
         if placeholder[i]:
             problems.append((line, "record", "info", "pipeline placeholder: every field is missing", sid))
             continue  # a placeholder has nothing else to say
