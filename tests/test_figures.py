@@ -300,7 +300,12 @@ def test_network_has_one_node_marker_per_graph_node(s: Schedule, ctx: ChartConte
     ids = [n for t in nodes for n in t.customdata]
     assert sorted(ids) == sorted(g.nodes)
     assert len(ids) == len(set(ids)) == (30 if people else 24)
-    assert all(t.mode == "markers+text" for t in nodes)
+    assert all(t.mode == "markers" for t in nodes)
+    # The labels are drawn by one text trace after every marker (never covered by another group's markers),
+    # which hover and clicks pass through; it holds exactly the node traces' non-empty labels.
+    (labels,) = traces(fig, "labels")
+    assert fig.data[-1] is labels and labels.hoverinfo == "skip" and labels.marker.opacity == 0
+    assert sorted(labels.text) == sorted(t for n in nodes for t in n.text if t)
 
 
 @pytest.mark.parametrize("people", [False, True], ids=["organisations", "people"])

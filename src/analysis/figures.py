@@ -448,6 +448,10 @@ def _declutter_labels(fig: go.Figure) -> None:
         gone = drop.get(id(trace))
         if gone:
             trace.text = [("" if i in gone else t) for i, t in enumerate(trace.text)]
+    for labels in [t for t in fig.data if t.meta == "labels"]:
+        fresh = _label_trace(nodes, labels.textfont.size or nodes[0].textfont.size or BODY_SIZE)
+        labels.update(x=fresh.x, y=fresh.y, text=fresh.text, textposition=fresh.textposition,
+                      marker_size=fresh.marker.size)
 
 
 def to_png(fig: go.Figure, preset: str) -> bytes:
@@ -812,6 +816,30 @@ def _node_size(records: int) -> int:
     return 12 + 6 * min(records, 6)
 
 
+def _label_trace(nodes: Sequence[go.Scatter], font_size: float) -> go.Scatter:
+    """One text-only trace (``meta`` "labels") with the non-empty labels of the node traces ``nodes``, at their
+    positions: drawn after every marker, with a white halo over edges, and skipped by hover and clicks (which
+    go to the node under it)."""
+    xs, ys, texts, where, sizes = [], [], [], [], []
+    for trace in nodes:
+        positions = (trace.textposition if isinstance(trace.textposition, tuple | list)
+                     else [trace.textposition] * len(trace.x))
+        for x, y, text, position, size in zip(trace.x, trace.y, trace.text, positions, trace.marker.size,
+                                              strict=True):
+            if text:
+                xs.append(x)
+                ys.append(y)
+                texts.append(text)
+                where.append(position)
+                sizes.append(size)
+    # Invisible markers of the nodes' sizes: Plotly sets text beside a marker by its radius (with no marker
+    # the text would sit on the node's centre).
+    return go.Scatter(x=xs, y=ys, text=texts, textposition=where, mode="markers+text", hoverinfo="skip",
+                      showlegend=False, meta="labels", name="labels", cliponaxis=False,
+                      marker=dict(size=sizes, color=INK, opacity=0),
+                      textfont=dict(size=font_size, color=INK, shadow="0px 0px 2px #FFFFFF"))
+
+
 def network_figure(g: nx.Graph, pos: Mapping[str, tuple[float, float]], ctx: ChartContext,
                    names: Mapping[str, str] | None = None, colour_by: str = "working_group",
                    max_labels: int = 30, label_width_px: int = LABEL_WIDTH_PX,
@@ -883,8 +911,10 @@ def network_figure(g: nx.Graph, pos: Mapping[str, tuple[float, float]], ctx: Cha
         colour = mark_colour(palette.get(grp, "#999999"))
         symbols = ["square" if g.nodes[n]["org_type"] == PERSON_TYPE else
                    "diamond" if g.nodes[n]["org_type"] == HUB_TYPE else "circle" for n in nodes]
+        # The node trace holds each label (text, position) but draws only markers: the labels are drawn by one
+        # text trace on top of every marker (see _label_trace), so a later group's markers never cover them.
         fig.add_trace(go.Scatter(
-            x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="markers+text", name=esc(grp),
+            x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="markers", name=esc(grp),
             text=[esc(g.nodes[n]["label"]) if n in labelled else "" for n in nodes],
             textposition=[labelled.get(n, "top center") for n in nodes],
             textfont=dict(size=label_font, color=INK), customdata=nodes, hovertext=hover, hoverinfo="text",
@@ -892,6 +922,7 @@ def network_figure(g: nx.Graph, pos: Mapping[str, tuple[float, float]], ctx: Cha
             marker=dict(size=[sizes[n] for n in nodes], color=colour, opacity=1,
                         line=dict(color="#FFFFFF", width=1.5), symbol=symbols),
         ))
+    fig.add_trace(_label_trace([t for t in fig.data if t.meta == "nodes"], label_font))
     # Equal scales: the layout's distances are drawn as computed, never squashed by the figure's shape. The
     # ranges are the padded extent (Plotly widens one of them to fill the area, so a wide plot uses its width)
     # and not autoranged: autorange pads by marker size and text, and the labels were placed for these ranges.
