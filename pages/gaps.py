@@ -1,12 +1,13 @@
 """Gaps: the chase list (every record still to settle, who leads it, what is missing, where it is in the source),
 its source lines, the completeness chart, the backlog over captures, and the reader's problems on demand."""
 
+import pandas as pd
 import streamlit as st
 
 from analysis.aggregate import chase_list, source_text
 from analysis.history_figures import backlog_figure
 from dashboard import charts, ui, widgets
-from dashboard.state import current_view
+from dashboard.state import View, current_view
 
 LABELS = {"item": "Item", "leads": "Leads", "working group": "Working group", "date status": "Date",
           "what is missing": "What is missing", "days waiting": "Days waiting", "section": "Section",
@@ -14,24 +15,10 @@ LABELS = {"item": "Item", "leads": "Leads", "working group": "Working group", "d
 MAIN = ["item", "what is missing", "leads", "date status", "working group"]
 MORE = ["section", "missing count", "source line(s)"]
 
-view = current_view()
-widgets.page_css()
-ui.page_header(view, "Gaps", "The chase list: every item still missing a date, a lead or another core field, "
-               "who leads it and what to ask for, most missing first.")
-if ui.require_records(view):
-    hist = widgets.history(view)
-    chase = chase_list(view.schedule, hist.ageing)
-    split = widgets.timing_counts(view.schedule)
-    s = view.schedule.sessions
-    widgets.metric_strip([
-        widgets.Metric("To chase", len(chase), "Records with a core field TBD or missing, plus every pipeline item."),
-        widgets.Metric("Undated", split[widgets.UNDATED][0], "Records whose date is TBD, TBC or blank."),
-        widgets.Metric("Pipeline", int((s["section"] == "pipeline").sum()),
-                       "Items in the 'Pipeline (full details tbc)' section."),
-        widgets.Metric("No lead", int((s["n_leads"] == 0).sum()), "Records with no lead organisation or person."),
-    ], key="gaps")
 
-    st.subheader("Chase list", anchor=False)
+@st.fragment
+def chase_panel(view: View, chase: pd.DataFrame, hist: widgets.History) -> None:
+    """The chase list, its "More columns" switch, CSV and source lines: its controls rerun only this part."""
     if chase.empty:
         st.success("Nothing to chase: every record shown has a date, leads, a format, an audience and a purpose.")
     else:
@@ -59,10 +46,10 @@ if ui.require_records(view):
                 st.code(source_text(view.full, sid) or "(no source line for this item)", language=None,
                         wrap_lines=True)
 
-    widgets.chart(charts.figure(view, "completeness", "gaps"), key="gaps_matrix", min_width=600)
-    if len(hist.backlog) >= 2:
-        widgets.chart(backlog_figure(hist.backlog, view.ctx("gaps")), key="gaps_backlog")
 
+@st.fragment
+def problems_panel(view: View) -> None:
+    """The reader's problems, drawn only while the expander is open; opening it reruns only this part."""
     problems = view.full.problems
     with st.expander(f"Reader problems ({len(problems)})", icon=":material/report:", key="gaps_problems_open",
                      on_change="rerun"):
@@ -77,4 +64,31 @@ if ui.require_records(view):
                     "message": st.column_config.TextColumn("Message", width="large"),
                     "session_id": None,
                 })
+
+
+view = current_view()
+widgets.page_css()
+ui.page_header(view, "Gaps", "The chase list: every item still missing a date, a lead or another core field, "
+               "who leads it and what to ask for, most missing first.")
+if ui.require_records(view):
+    hist = widgets.history(view)
+    chase = chase_list(view.schedule, hist.ageing)
+    split = charts.derived(view, widgets.timing_counts)
+    s = view.schedule.sessions
+    widgets.metric_strip([
+        widgets.Metric("To chase", len(chase), "Records with a core field TBD or missing, plus every pipeline item."),
+        widgets.Metric("Undated", split[widgets.UNDATED][0], "Records whose date is TBD, TBC or blank."),
+        widgets.Metric("Pipeline", int((s["section"] == "pipeline").sum()),
+                       "Items in the 'Pipeline (full details tbc)' section."),
+        widgets.Metric("No lead", int((s["n_leads"] == 0).sum()), "Records with no lead organisation or person."),
+    ], key="gaps")
+
+    st.subheader("Chase list", anchor=False)
+    chase_panel(view, chase, hist)
+
+    widgets.chart(charts.figure(view, "completeness", "gaps"), key="gaps_matrix", min_width=600)
+    if len(hist.backlog) >= 2:
+        widgets.chart(backlog_figure(hist.backlog, view.ctx("gaps")), key="gaps_backlog")
+
+    problems_panel(view)
 ui.footer(view)

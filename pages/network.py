@@ -3,7 +3,7 @@ organisations, downloads for Gephi, and the centrality table on demand."""
 
 import streamlit as st
 
-from analysis.network import build_graph, centrality, edge_table, graphml_bytes, hub_records, node_records
+from analysis.network import build_graph, graphml_bytes, hub_records, node_records
 from dashboard import charts, ui, widgets
 from dashboard.state import View, current_view, url_setting
 
@@ -36,7 +36,7 @@ def network(view: View) -> None:
     url_setting("net_people", False, param="people")
     people = st.toggle("Show people as their own nodes", key="net_people",
                        help="Off: people named as leads count for their organisation.")
-    g = build_graph(view.schedule, people_as_nodes=people)
+    g = charts.derived(view, build_graph, people_as_nodes=people)
     state = widgets.chart(charts.figure(view, "network", "network", people=people), key="net_chart",
                           on_select="rerun", selection_mode="points", min_width=560)
     chosen = _node(_clicked(state))
@@ -57,7 +57,7 @@ def network(view: View) -> None:
                                       "source_line": "Line"})
 
     st.subheader("Who bridges", anchor=False)
-    table = centrality(g)
+    table = charts.derived(view, widgets.centrality_table, people_as_nodes=people)
     bridges = table[table["bridge"]]
     if len(bridges):
         names = ", ".join(f"**{widgets.md(r.label)}** ({widgets.md(r.working_groups or 'no working group')})"
@@ -68,7 +68,8 @@ def network(view: View) -> None:
 
     downloads = st.container(horizontal=True, key="net_downloads")
     with downloads:
-        widgets.csv_button(edge_table(g), "Edge list (CSV)", "co-lead-edges.csv", "dl_edges")
+        edges = charts.derived(view, widgets.edge_list, people_as_nodes=people)
+        widgets.csv_button(edges, "Edge list (CSV)", "co-lead-edges.csv", "dl_edges")
         widgets.bytes_button(lambda: graphml_bytes(g), "Graph (GraphML, for Gephi)", "co-lead-network.graphml",
                              "application/graphml+xml", "dl_graphml")
     hubs = hub_records(g)

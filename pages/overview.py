@@ -19,8 +19,8 @@ ui.page_header(
     "who led them, and what is still to be scheduled.",
 )
 if ui.require_records(view):
-    m = metrics(view.schedule)
-    split = widgets.timing_counts(view.schedule)
+    m = charts.derived(view, metrics)
+    split = charts.derived(view, widgets.timing_counts)
     as_of = view.full.meta.as_of
     when = f"{as_of.day} {as_of:%B %Y}" if as_of else "the as-of date"
     held, planned, undated = split[widgets.HELD], split[widgets.PLANNED], split[widgets.UNDATED]
@@ -40,7 +40,7 @@ if ui.require_records(view):
 
     st.subheader("Highlights", anchor=False)
     # Highlights mark key figures in bold around data values: escape each piece, keep the bold markers.
-    lines = ["**".join(widgets.md(part) for part in line.split("**")) for line in highlights(view.schedule)]
+    lines = ["**".join(widgets.md(part) for part in line.split("**")) for line in charts.derived(view, highlights)]
     st.markdown("\n".join(f"- {line}" for line in lines))
 
     cells = widgets.row("overview", 2)

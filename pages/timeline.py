@@ -25,7 +25,7 @@ def timeline(view: View) -> None:
 
 
 if ui.require_records(view):
-    split = widgets.timing_counts(view.schedule)
+    split = charts.derived(view, widgets.timing_counts)
     as_of = view.full.meta.as_of
     when = f"{as_of.day} {as_of:%b %Y}" if as_of else "the as-of date"
     widgets.metric_strip([

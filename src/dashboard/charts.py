@@ -4,15 +4,22 @@ Figures depend only on the chosen schedule (named by ``View.key``: its content h
 filters and a few display parameters; caching them on those keys takes the figure work out of every rerun
 that revisits a view (a page switch, a filter set back), for every session looking at the same capture.
 
-The cache holds figures as JSON and every call rebuilds the figure from it, so the first call (a cache miss)
-and later ones give byte-identical charts: Streamlit derives a chart's identity from its spec, and a figure
-whose keys came back in another order would be a new chart, dropping a click's selection.
+The cache holds the built :class:`go.Figure` itself (``st.cache_resource``: no copy, no JSON round trip on
+a hit), shared by every session and never mutated: every caller only reads it (Streamlit serialises it,
+``analysis.figures.sized_for`` copies it). The same object every time means the same spec every time, so
+Streamlit keeps the chart's identity (a click's selection survives) and its message cache does not send an
+identical chart again.
+
+:func:`derived` caches any other read-only result computed from the filtered schedule (metrics, highlights)
+the same way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import plotly.graph_objects as go
-import plotly.io as pio
 import streamlit as st
 
 from analysis import Schedule
@@ -31,6 +38,8 @@ from analysis.report import report_figures
 
 from .state import View
 
+T = TypeVar("T")
+
 
 def _context(full: Schedule, filters: Filters, page: str) -> tuple[ChartContext, Schedule, Schedule]:
     acr = full.reference.acronyms()
@@ -38,11 +47,11 @@ def _context(full: Schedule, filters: Filters, page: str) -> tuple[ChartContext,
     return ctx, full, apply_filters(full, filters)
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_resource(show_spinner=False, max_entries=512)
 def _figure(key: str, _full: Schedule, kind: str, filters: Filters, page: str,
-            params: tuple[tuple[str, object], ...]) -> str:
-    """The figure as JSON; ``key`` stands for ``_full`` (which Streamlit does not hash)."""
-    return pio.to_json(_build(_full, kind, filters, page, dict(params)), validate=False)
+            params: tuple[tuple[str, object], ...]) -> go.Figure:
+    """The figure, shared and read-only; ``key`` stands for ``_full`` (which Streamlit does not hash)."""
+    return _build(_full, kind, filters, page, dict(params))
 
 
 def _build(full: Schedule, kind: str, filters: Filters, page: str, p: dict[str, object]) -> go.Figure:
@@ -63,16 +72,39 @@ def _build(full: Schedule, kind: str, filters: Filters, page: str, p: dict[str, 
 
 
 def figure(view: View, kind: str, page: str, **params: object) -> go.Figure:
-    """The figure ``kind`` (timeline, breakdown, matrix, network, completeness) for the view's data and filters."""
-    return pio.from_json(_figure(view.key, view.full, kind, view.filters, page, tuple(sorted(params.items()))))
+    """The figure ``kind`` (timeline, breakdown, matrix, network, completeness) for the view's data and filters.
+
+    The returned figure is shared by every session: read it, draw it, never change it (copy it with
+    ``go.Figure(fig)`` first).
+    """
+    return _figure(view.key, view.full, kind, view.filters, page, tuple(sorted(params.items())))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _report(key: str, _full: Schedule, filters: Filters) -> dict[str, str]:
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _report(key: str, _full: Schedule, filters: Filters) -> dict[str, go.Figure]:
     ctx, full, view = _context(_full, filters, "report")
-    return {name: pio.to_json(fig, validate=False) for name, fig in report_figures(full, view, ctx).items()}
+    return report_figures(full, view, ctx)
 
 
 def report(view: View) -> dict[str, go.Figure]:
-    """The report's figures for the view's filters."""
-    return {name: pio.from_json(text) for name, text in _report(view.key, view.full, view.filters).items()}
+    """The report's figures for the view's filters (shared and read-only, like :func:`figure`'s)."""
+    return dict(_report(view.key, view.full, view.filters))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _derived(key: str, filters: Filters, name: str, params: tuple[tuple[str, object], ...],
+             _fn: Callable[..., T], _schedule: Schedule) -> T:
+    return _fn(_schedule, **dict(params))
+
+
+def derived(view: View, fn: Callable[..., T], **params: object) -> T:
+    """``fn(view.schedule, **params)``, computed once per (data, filters, function, params) per server.
+
+    For pure functions of the filtered schedule whose result is only read (metrics, highlights, counts):
+    the result is shared by every session, so never change it.
+
+    Example:
+        >>> m = derived(view, metrics)  # doctest: +SKIP
+    """
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    return _derived(view.key, view.filters, name, tuple(sorted(params.items())), fn, view.schedule)

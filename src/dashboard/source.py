@@ -148,15 +148,20 @@ def _shared_store(url: str) -> CaptureStore:
     return shared
 
 
-@st.cache_data(show_spinner="Reading the bundled page…", max_entries=1)
+@st.cache_resource(show_spinner="Reading the bundled page…", max_entries=1)
 def bundled_schedule() -> Schedule:
-    """The bundled page, read once per server process (used when no store is available)."""
+    """The bundled page, read once per server process (used when no store is available); shared, read-only."""
     return load_schedule()
 
 
-@st.cache_data(show_spinner="Reading the capture…", max_entries=8)
+@st.cache_resource(show_spinner="Reading the capture…", max_entries=8)
 def _capture_schedule(capture_id: int, sha256: str, as_of: dt.date, name: str) -> Schedule:
-    """A capture's schedule, read once per server per (id, content hash, as-of date, name)."""
+    """A capture's schedule, read once per server per (id, content hash, as-of date, name).
+
+    Held as the object itself (no copy per rerun, which for a large capture would cost more than the rest of
+    the run): shared by every session, so nothing may change it; every function of :mod:`analysis` returns
+    new frames.
+    """
     shared = store()
     assert shared is not None
     return shared.schedule(capture_id)

@@ -55,10 +55,16 @@ _LAST_OPTIONS = "_last_options"
 T = TypeVar("T")
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _options(key: str, _full: Schedule) -> FilterOptions:
-    """Filter choices of a schedule, once per schedule (``key`` stands for it)."""
+    """Filter choices of a schedule, once per schedule per server (``key`` stands for it); shared, read-only."""
     return filter_options(_full)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _filtered(key: str, filters: Filters, _full: Schedule) -> Schedule:
+    """The filtered schedule, once per (data, filters) per server; shared and read-only."""
+    return apply_filters(_full, filters)
 
 
 @dataclass(frozen=True)
@@ -195,7 +201,7 @@ def sidebar_filters() -> View:
     filters = _filters_from_state(opts)
     sb.button("Reset filters", key="f_reset", on_click=reset_filters, icon=":material/restart_alt:",
               disabled=filters.is_default, width="stretch")
-    view = View(full, apply_filters(full, filters), filters, describe_filters(filters, acr), opts,
+    view = View(full, _filtered(current.key, filters, full), filters, describe_filters(filters, acr), opts,
                 current.info, current.key)
     copy_link(view, sb)
     st.session_state[_VIEW] = view

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analysis import Schedule, aggregate, figures
+from analysis import Schedule, aggregate, figures, network
 from analysis import ageing as ageing_mod
 from analysis.aggregate import HELD, PLANNED
 from analysis.aggregate import UNDATED_TIMING as UNDATED
@@ -173,6 +173,16 @@ def timing_counts(schedule: Schedule) -> dict[str, tuple[int, int]]:
     t = aggregate.timing(schedule)
     events = schedule.sessions["event_count"]
     return {k: (int((t == k).sum()), int(events[t == k].sum())) for k in (HELD, PLANNED, UNDATED)}
+
+
+def centrality_table(schedule: Schedule, *, people_as_nodes: bool = False) -> pd.DataFrame:
+    """:func:`analysis.network.centrality` of the schedule's co-lead graph (for :func:`dashboard.charts.derived`)."""
+    return network.centrality(network.build_graph(schedule, people_as_nodes=people_as_nodes))
+
+
+def edge_list(schedule: Schedule, *, people_as_nodes: bool = False) -> pd.DataFrame:
+    """:func:`analysis.network.edge_table` of the schedule's co-lead graph (for :func:`dashboard.charts.derived`)."""
+    return network.edge_table(network.build_graph(schedule, people_as_nodes=people_as_nodes))
 
 
 @dataclass(frozen=True)
