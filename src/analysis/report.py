@@ -173,8 +173,8 @@ abbr { text-decoration: underline dotted; cursor: help; }
 @media print {
   @page { size: A4 landscape; margin: 8mm; }
   /* The screen layout is about 1400 × 1400 px; scaled to fit one landscape sheet (281 × 194 mm). */
-  body { padding: 0; zoom: 0.52; }
-  body.with-changes { zoom: 0.48; }  /* the changes block adds about 60 px */
+  body { padding: 0; zoom: 0.48; }
+  body.with-changes { zoom: 0.45; }  /* the changes block adds about 60 px */
   .card { border-color: #bbb; }
   .modebar-container { display: none !important; }
 }
