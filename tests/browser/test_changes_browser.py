@@ -10,12 +10,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Download, Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.older_version import OLDER_AS_OF, older_page_bytes
 
 from .capture_helpers import BUNDLED, go, new_page, no_exception, set_as_of, start_server, upload, wait_footer, write
-from .helpers import SCREENSHOTS, StreamlitServer, wait_rendered
+from .helpers import SCREENSHOTS, StreamlitServer, choose_option, wait_rendered
 
 pytestmark = pytest.mark.browser
 
@@ -31,6 +32,24 @@ MOVES_JS = """() => {
     drawnArrows: gd.querySelectorAll('.annotation-arrow-g path, .annotation path').length,
   };
 }"""
+
+
+def click_download(page: Page, button: Locator, attempts: int = 3) -> Download:
+    """Click a download button and return the download.
+
+    A download button's click also reruns the page; on a busy machine a click that lands while the previous
+    rerun is still drawing can be dropped, so wait for the page to settle and try again (a few times at most).
+    """
+    for attempt in range(attempts):
+        wait_rendered(page, 2)
+        try:
+            with page.expect_download(timeout=30_000) as download:
+                button.click()
+            return download.value
+        except PlaywrightTimeoutError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 @pytest.fixture(scope="module")
@@ -73,10 +92,9 @@ def test_changes_between_an_older_capture_and_the_bundled_page(browser: Browser,
     table.locator("td", has_text=re.compile(r"^moved$")).first.wait_for(state="attached")
     assert table.locator("td", has_text=re.compile(r"^20 May 2020$")).count() == 1
 
-    with page.expect_download() as download:
-        page.locator(".st-key-dl_changes button").click()
-    assert download.value.suggested_filename == "changes-2020-05-15-to-2020-06-19.csv"
-    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    download = click_download(page, page.locator(".st-key-dl_changes button"))
+    assert download.suggested_filename == "changes-2020-05-15-to-2020-06-19.csv"
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
     moved = [r for r in rows if r["kind"] == "moved"]
     assert len(moved) == 1
     assert moved[0]["before"] == "19 May 2020" and moved[0]["after"] == "20 May 2020"
@@ -84,18 +102,15 @@ def test_changes_between_an_older_capture_and_the_bundled_page(browser: Browser,
     assert {r["kind"] for r in rows} == {"moved", "format", "leads", "topic", "purpose"}
     assert not any(v in ("None", "nan", "NaT") for r in rows for v in r.values())
 
-    with page.expect_download() as download:
-        page.locator(".st-key-dl_changes_report").get_by_role("button", name="Report with these changes").click()
-    report = Path(download.value.path()).read_text(encoding="utf-8")
+    download = click_download(
+        page, page.locator(".st-key-dl_changes_report").get_by_role("button", name="Report with these changes"))
+    report = Path(download.path()).read_text(encoding="utf-8")
     assert "Changes since the earlier capture" in report and "20 May 2020" in report
 
-    page.locator(".st-key-chg_kinds input").click()
-    page.get_by_role("option", name="moved", exact=True).click()
-    page.keyboard.press("Escape")
+    choose_option(page, "chg_kinds", "moved")
     wait_rendered(page, 2)
-    with page.expect_download() as download:
-        page.locator(".st-key-dl_changes button").click()
-    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    download = click_download(page, page.locator(".st-key-dl_changes button"))
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
     assert [r["kind"] for r in rows] == ["moved"]
     page.context.close()
 
