@@ -10,7 +10,7 @@ PORT ?= 8501
 # Loopback by default (as in .streamlit/config.toml); `make run HOST=0.0.0.0` only behind a proxy you control.
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint bench lock clean
+.PHONY: run test load-test lint bench lock clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m pytest
+
+# The browser load test (20 sessions, then 200 page loads; several minutes): kept out of `make test`.
+load-test: $(STAMP)
+	$(BIN)/python -m pytest -m load
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check .
