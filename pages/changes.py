@@ -33,8 +33,6 @@ items = source.captures()
 if len(items) < 2:
     st.info("Comparing needs two captures. Load another version of the page with the sidebar's uploader "
             "or on the Captures page.", icon=":material/compare_arrows:")
-elif not history.available():
-    st.info("Comparing captures is not available on this server.", icon=":material/compare_arrows:")
 else:
     ids = [c.id for c in items]
     by_id = {c.id: c for c in items}
@@ -76,10 +74,6 @@ else:
                 file_name=history.file_name(old, new, "html"), mime="text/html", key="dl_changes_report",
                 icon=":material/download:",
                 help="The HTML report of the capture shown, with a 'changes since' block for these two captures.")
-        moves = history.moves_figure(result, old, new, view)
-        if moves is not None:
-            ui.chart(moves, key="chg_moves")
-    backlog = history.backlog_figure(items)
-    if backlog is not None:
-        ui.chart(backlog, key="chg_backlog")
+        ui.chart(history.moves_figure(result, old, new, view), key="chg_moves")
+    ui.chart(history.backlog_figure(items), key="chg_backlog")
 ui.footer(view)

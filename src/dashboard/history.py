@@ -1,14 +1,12 @@
 """Streamlit glue for the Changes page: a cached diff of two captures, its table, CSV, report and charts.
 
 The work is done by :mod:`analysis.compare` (the diff), :mod:`analysis.ageing` (the backlog per capture) and
-``analysis.history_figures`` (the charts); this module only caches their results per pair of captures and
-shapes them for display. Without those modules the page says comparing is unavailable.
+:mod:`analysis.history_figures` (the charts); this module only caches their results per pair of captures and
+shapes them for display.
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -18,9 +16,13 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
+from analysis import history_figures
+from analysis.ageing import backlog
+from analysis.compare import diff
 from analysis.export import to_csv_bytes
 from analysis.figures import ChartContext
 from analysis.filters import to_query
+from analysis.report import report_html
 
 from . import source
 
@@ -45,18 +47,6 @@ COLUMN_CONFIG = {
 }
 
 
-def _module(name: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
-
-
-def available() -> bool:
-    """True when the comparison module is installed."""
-    return _module("analysis.compare") is not None
-
-
 @dataclass(frozen=True)
 class ChangeResult:
     """A diff ready for the page: the :class:`~analysis.compare.Changes`, its table and two sentences."""
@@ -78,8 +68,7 @@ def _key(info: CaptureInfo) -> str:
 @st.cache_data(show_spinner="Comparing the captures…", max_entries=32)
 def _diff(old_key: str, new_key: str, partial_old: bool, partial_new: bool, _old: Any, _new: Any) -> Changes:
     """The diff of two schedules, once per pair of captures (the keys stand for the schedules)."""
-    compare = importlib.import_module("analysis.compare")
-    return compare.diff(_old, _new, partial_old=partial_old, partial_new=partial_new)
+    return diff(_old, _new, partial_old=partial_old, partial_new=partial_new)
 
 
 def _side(info: CaptureInfo, records: int) -> str:
@@ -117,13 +106,9 @@ def file_name(old: CaptureInfo, new: CaptureInfo, ext: str) -> str:
 
 
 def report_bytes(view: View, old: CaptureInfo, new: CaptureInfo, result: ChangeResult) -> str:
-    """The HTML report of the view, with a "changes since" block for these captures when the report takes one."""
-    report = importlib.import_module("analysis.report")
+    """The HTML report of the view, with a "changes since" block for these captures."""
     query = urlencode({**to_query(view.filters), **source.url_value(view.capture)}, doseq=True)
-    kwargs: dict[str, Any] = {}
-    if "changes" in inspect.signature(report.report_html).parameters:
-        kwargs["changes"] = result.changes
-    return report.report_html(view.full, view.schedule, view.ctx("report"), query, **kwargs)
+    return report_html(view.full, view.schedule, view.ctx("report"), query, changes=result.changes)
 
 
 def _ctx(description: str, sources: str) -> ChartContext:
@@ -134,23 +119,13 @@ def _named(info: CaptureInfo) -> str:
     return f"{info.source_name} (as of {info.as_of:%-d %B %Y})"
 
 
-def _call(builder: Any, *args: Any, **kwargs: Any) -> go.Figure:
-    """Call a figure builder with only the keyword arguments it accepts."""
-    params = inspect.signature(builder).parameters
-    return builder(*args, **{k: v for k, v in kwargs.items() if k in params})
-
-
 @st.cache_data(show_spinner=False, max_entries=32)
 def _moves_json(old_key: str, new_key: str, source_text: str, _result: Any, _ctx: Any) -> str:
-    figs = importlib.import_module("analysis.history_figures")
-    return pio.to_json(_call(figs.moves_figure, _result, _ctx), validate=False)
+    return pio.to_json(history_figures.moves_figure(_result, _ctx), validate=False)
 
 
-def moves_figure(result: ChangeResult, old: CaptureInfo, new: CaptureInfo, view: View) -> go.Figure | None:
-    """The moves chart (an arrow per moved record, old date → new date), or None without the builder."""
-    figs = _module("analysis.history_figures")
-    if figs is None or not hasattr(figs, "moves_figure"):
-        return None
+def moves_figure(result: ChangeResult, old: CaptureInfo, new: CaptureInfo, view: View) -> go.Figure:
+    """The moves chart (an arrow per moved record, old date → new date)."""
     description = f"#{old.id} {old.name} → #{new.id} {new.name}"
     ctx = _ctx(description, f"{_named(old)} and {_named(new)}")
     return pio.from_json(_moves_json(_key(old), _key(new), ctx.source + description, result.changes, ctx))
@@ -158,17 +133,12 @@ def moves_figure(result: ChangeResult, old: CaptureInfo, new: CaptureInfo, view:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _backlog_json(keys: tuple[str, ...], citation: str, _items: Any, _ctx: Any) -> str:
-    ageing = importlib.import_module("analysis.ageing")
-    figs = importlib.import_module("analysis.history_figures")
     history = [(info, source.schedule_of(info)) for info in _items]
-    return pio.to_json(_call(figs.backlog_figure, ageing.backlog(history), _ctx), validate=False)
+    return pio.to_json(history_figures.backlog_figure(backlog(history), _ctx), validate=False)
 
 
-def backlog_figure(items: list[CaptureInfo]) -> go.Figure | None:
-    """Open pipeline and undated items per capture date, or None without the builders."""
-    figs, ageing = _module("analysis.history_figures"), _module("analysis.ageing")
-    if figs is None or ageing is None or not hasattr(figs, "backlog_figure"):
-        return None
+def backlog_figure(items: list[CaptureInfo]) -> go.Figure:
+    """Open pipeline and undated items per capture date."""
     ctx = _ctx(f"{len(items)} captures", f"{len(items)} captures of the schedule page, as of "
                f"{items[0].as_of:%-d %B %Y} to {items[-1].as_of:%-d %B %Y}")
     return pio.from_json(_backlog_json(tuple(_key(i) for i in items), ctx.source, items, ctx))
