@@ -3,6 +3,7 @@ organisations, downloads for Gephi, and the centrality table on demand."""
 
 import streamlit as st
 
+from analysis.aggregate import metrics
 from analysis.network import build_graph, graphml_bytes, hub_records, node_records
 from dashboard import charts, ui, widgets
 from dashboard.state import View, current_view, url_setting
@@ -72,6 +73,10 @@ def network(view: View) -> None:
         widgets.csv_button(edges, "Edge list (CSV)", "co-lead-edges.csv", "dl_edges")
         widgets.bytes_button(lambda: graphml_bytes(g), "Graph (GraphML, for Gephi)", "co-lead-network.graphml",
                              "application/graphml+xml", "dl_graphml")
+    unrecognised = charts.derived(view, metrics).unrecognised
+    if unrecognised:
+        st.caption(f"{unrecognised} lead name(s) are not in the reference data: each is a node as written, "
+                   "counted as an organisation of unknown type, never as a person.")
     hubs = hub_records(g)
     if len(hubs):
         st.caption(f"{len(hubs)} record(s) name more than 50 leads and are drawn as a hub (one node for the record) "

@@ -37,6 +37,10 @@ if ui.require_records(view):
                        "named in the highlights and the chart below."),
     ], key="overview")
     st.caption(EVENTS_RULE)
+    if m.unrecognised:
+        st.warning(f"{m.unrecognised} lead name(s) are not in the reference data: they are counted among the lead "
+                   "organisations as written, not as people. The Gaps page lists them under Reader problems.",
+                   icon=":material/help:")
 
     st.subheader("Highlights", anchor=False)
     # Highlights mark key figures in bold around data values: escape each piece, keep the bold markers.

@@ -55,6 +55,9 @@ class Metrics:
     planned: int = 0
     """Dated records after the as-of date: announced, not yet held when the page was captured."""
     as_of: dt.date | None = None
+    unrecognised: int = 0
+    """Distinct lead names the reference does not know (``kind`` "unknown"): counted as written among the
+    organisations, never as people."""
 
     @property
     def span(self) -> str:
@@ -126,6 +129,7 @@ def metrics(schedule: Schedule) -> Metrics:
         held=int((when == HELD).sum()),
         planned=int((when == PLANNED).sum()),
         as_of=schedule.meta.as_of,
+        unrecognised=int(leads.loc[leads["kind"] == "unknown", "name"].nunique()),
     )
 
 
