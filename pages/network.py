@@ -48,11 +48,11 @@ def network(view: View) -> None:
         st.info("Click a node in the network to list its records here.", icon=":material/touch_app:")
     for i, node in enumerate(nodes):
         if node not in g:
-            st.warning(f"{widgets.md(node)} is not in the network for the current filters and settings.")
+            st.warning(f"{ui.md_escape(node)} is not in the network for the current filters and settings.")
             continue
         recs = node_records(g, node, view.schedule)
-        st.markdown(f"**{widgets.md(node)}** — {len(recs)} record{'s' if len(recs) != 1 else ''} · "
-                    f"working groups: {widgets.md(', '.join(g.nodes[node].get('working_groups', ())) or 'none')}")
+        st.markdown(f"**{ui.md_escape(node)}** — {len(recs)} record{'s' if len(recs) != 1 else ''} · "
+                    f"working groups: {ui.md_escape(', '.join(g.nodes[node].get('working_groups', ())) or 'none')}")
         with st.container(key=f"net_records_{i}"):
             widgets.text_table(recs, {"date": "Date", "topic": "Topic", "format": "Format", "section": "Section",
                                       "source_line": "Line"})
@@ -61,7 +61,7 @@ def network(view: View) -> None:
     table = charts.derived(view, widgets.centrality_table, people_as_nodes=people)
     bridges = table[table["bridge"]]
     if len(bridges):
-        names = ", ".join(f"**{widgets.md(r.label)}** ({widgets.md(r.working_groups or 'no working group')})"
+        names = ", ".join(f"**{ui.md_escape(r.label)}** ({ui.md_escape(r.working_groups or 'no working group')})"
                           for r in bridges.itertuples(index=False))
         st.markdown(f"Bridge organisations, the only link between groups of co-leads: {names}")
     else:

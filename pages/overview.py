@@ -44,7 +44,7 @@ if ui.require_records(view):
 
     st.subheader("Highlights", anchor=False)
     # Highlights mark key figures in bold around data values: escape each piece, keep the bold markers.
-    lines = ["**".join(widgets.md(part) for part in line.split("**")) for line in charts.derived(view, highlights)]
+    lines = ["**".join(ui.md_escape(part) for part in line.split("**")) for line in charts.derived(view, highlights)]
     st.markdown("\n".join(f"- {line}" for line in lines))
 
     cells = widgets.row("overview", 2)

@@ -38,7 +38,7 @@ st.info("Print the HTML report, not this page: it fits one A4 landscape page. Th
         "contents and lets you download each chart at a document size.", icon=":material/print:")
 with st.container(key="report_head"):
     st.title(REPORT_TITLE, anchor=False)
-    st.caption(f"Filters: {widgets.md(view.description)} · {widgets.md(view.full.meta.citation)}")
+    st.caption(f"Filters: {ui.md_escape(view.description)} · {ui.md_escape(view.full.meta.citation)}")
 if ui.require_records(view):
     st.html(f"<style>{METRICS_CSS}</style>{metrics_strip(view.schedule)}")
     figs = charts.report(view)

@@ -25,11 +25,6 @@ from .state import View, url_setting
 
 # ------------------------------------------------------------------------------------------ escaping
 
-def md(text: object) -> str:
-    """``text`` safe inside Markdown (st.markdown, captions, metric labels): :func:`dashboard.ui.md_escape`."""
-    return ui.md_escape(text)
-
-
 # ------------------------------------------------------------------------------------------ layout
 
 # Cells of a row wrap onto their own line below this width, so two charts are never squeezed side by side.
@@ -140,7 +135,7 @@ def text_table(frame: pd.DataFrame, labels: dict[str, str] | None = None) -> Non
     """A static table whose text wraps to the page width (no sideways scrolling): for short lists people read
     whole. st.table reads cells as Markdown, so every cell and header is escaped first."""
     shown = frame.rename(columns=labels or {})
-    shown = shown.map(_cell).rename(columns=md)
+    shown = shown.map(_cell).rename(columns=ui.md_escape)
     st.table(shown, hide_index=True)
 
 
@@ -148,7 +143,7 @@ def _cell(value: object) -> str:
     """A table cell as escaped Markdown; "–" for a missing value (never "nan", "None" or "<NA>")."""
     if value is None or (not isinstance(value, str | tuple | list) and pd.isna(value)) or value == "":
         return "–"
-    return md(value)
+    return ui.md_escape(value)
 
 
 def csv_button(frame: pd.DataFrame, label: str, file_name: str, key: str) -> None:
