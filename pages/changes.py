@@ -67,7 +67,7 @@ else:
                          row_height=ROW_HEIGHT)
             left, right = st.columns(2)
             left.download_button(
-                "Changes (CSV)", lambda: history.csv_bytes(shown), file_name=history.file_name(old, new, "csv"),
+                "Changes (CSV)", history.csv_bytes(shown), file_name=history.file_name(old, new, "csv"),
                 mime="text/csv", key="dl_changes", icon=":material/download:", type="primary")
             right.download_button(
                 "Report with these changes (HTML)", lambda: history.report_bytes(view, old, new, result),
