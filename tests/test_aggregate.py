@@ -500,11 +500,11 @@ def test_chase_list_takes_the_ageing_of_two_captures(s: Schedule) -> None:
 
 def test_unrecognised_lead_names_are_counted_apart_from_people() -> None:
     page = (
-        "Date | Topic | Working Group (WG) and Co-leads | Format, Audience and Purpose | Documents |\n"
-        "---|---|---|---|---|\n"
-        "3 March | Remittances | Kofi Mensah Ampadu, IOM | Format: Webinar Audience: Member States | |\n"
-        "4 March | Labour | Zanzibar Harbour Collective, ILO | Format: Webinar Audience: Member States | |\n"
-    ).encode()
+        b"Date | Topic | Working Group (WG) and Co-leads | Format, Audience and Purpose | Documents |\n"
+        b"---|---|---|---|---|\n"
+        b"3 March | Remittances | Kofi Mensah Ampadu, IOM | Format: Webinar Audience: Member States | |\n"
+        b"4 March | Labour | Zanzibar Harbour Collective, ILO | Format: Webinar Audience: Member States | |\n"
+    )
     m = metrics(load_schedule(page, name="unknown-names.txt", year=2021))
     assert (m.unrecognised, m.people) == (2, 0)
     assert m.organisations == 4  # IOM, ILO and the two names as written
