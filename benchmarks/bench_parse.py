@@ -6,7 +6,8 @@
 
 Run as ``python benchmarks/bench_parse.py`` (``--sizes 1000 10000`` to choose the repeating sizes,
 ``--distinct-sizes 5000 50000`` the distinct ones, ``--variety high`` for a stress test with mostly one-off
-co-lead cells, ``--profile`` to print a cProfile of the largest distinct page, ``--no-memory`` to skip the
+co-lead cells, ``--profile`` to print a cProfile of the largest distinct page, ``--stages`` for the CPU time
+per stage of the distinct 50k page (printed anyway when its target is missed), ``--no-memory`` to skip the
 tracemalloc runs, ``--repeat N`` for best of N). Each page is generated with a fixed seed and carries every
 quirk of the bundled page: preamble, header, separator, rows spilled onto a lone ``|`` line or a text line,
 mixed date styles ("7 May", "4th June", "July 9th", "Feb 17th", "1st March 2021", "22-23 March"), TBD/TBC and
@@ -45,7 +46,8 @@ import resource
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
@@ -340,6 +342,71 @@ def peak_memory(data: bytes) -> int:
     return peak
 
 
+STAGES = (
+    ("decode", "decode"), ("read_table", "table read (lines to records)"),
+    ("_record_cells", "cells by column, pipeline rows by meaning"), ("_pipeline_cells", "  of which pipeline rows"),
+    ("_default_year", "default year"), ("_parse_cells", "dates, leads, formats, purposes split"),
+    ("_session_ids", "session ids (hashes)"), ("_record_themes", "themes (RE2 passes)"),
+    ("_sessions_frame", "sessions frame"), ("_labels", "  of which labels"), ("_match_keys", "  of which match keys"),
+    ("_leads_frame", "leads frame"), ("_audiences_frame", "audiences frame"), ("_lines_frame", "lines frame"),
+    ("_problems_frame", "problems frame"),
+)
+"""(function in :mod:`analysis.schedule`, what it does): the stages timed by :func:`stage_times`. Indented
+entries run inside the entry above them."""
+
+
+@contextmanager
+def _timed_stages(totals: dict[str, float]) -> Iterator[None]:
+    """Wrap each :data:`STAGES` function of :mod:`analysis.schedule` to add its CPU time to ``totals``."""
+    originals = {name: getattr(analysis.schedule, name) for name, _ in STAGES}
+
+    def wrapper(name: str, fn: Callable[..., object]) -> Callable[..., object]:
+        def timed(*args: object, **kwargs: object) -> object:
+            start = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                totals[name] = totals.get(name, 0.0) + time.process_time() - start
+        return timed
+
+    for name, fn in originals.items():
+        setattr(analysis.schedule, name, wrapper(name, fn))
+    try:
+        yield
+    finally:
+        for name, fn in originals.items():
+            setattr(analysis.schedule, name, fn)
+
+
+def stage_times(data: bytes, repeat: int) -> tuple[float, dict[str, float]]:
+    """CPU seconds of the fastest of ``repeat`` reads of ``data``, and that read's seconds per stage."""
+    best: tuple[float, dict[str, float]] = (float("inf"), {})
+    for _ in range(repeat):
+        clear_parser_caches()
+        gc.collect()
+        totals: dict[str, float] = {}
+        with _timed_stages(totals):
+            start = time.process_time()
+            analysis.load_schedule(data)
+            total = time.process_time() - start
+        if total < best[0]:
+            best = (total, totals)
+    return best
+
+
+def print_stages(n: int, data: bytes, repeat: int) -> None:
+    """Where the CPU time of reading ``data`` goes, stage by stage (the measurement behind a missed target)."""
+    total, totals = stage_times(data, repeat)
+    print(f"where the CPU time goes, {n:,} records (best of {repeat}, {total:.3f} s in all):")
+    top = 0.0
+    for name, what in STAGES:
+        seconds = totals.get(name, 0.0)
+        if not what.startswith(" "):
+            top += seconds
+        print(f"  {what:<44} {seconds:7.3f} s {seconds / total:6.1%}")
+    print(f"  {'the rest (reading bytes, sha256, metadata)':<44} {total - top:7.3f} s {(total - top) / total:6.1%}")
+
+
 Row = tuple[int, int, int, float, float, float, int | None]
 """(records, lines, bytes, best wall seconds, best CPU seconds, records per second, peak bytes or None)."""
 
@@ -397,6 +464,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="how often co-lead cells repeat (high: a stress test with mostly one-off cells)")
     parser.add_argument("--repeat", type=int, default=5, help="runs per size; the best is reported")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of the largest distinct page")
+    parser.add_argument("--stages", action="store_true",
+                        help="print the CPU time per stage of the distinct 50k page (always printed on a miss)")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
     parser.add_argument("--judge", choices=["auto", "wall", "cpu"], default="auto",
                         help="timing the targets are judged on (auto: wall time when the machine is quiet)")
@@ -430,7 +499,10 @@ def main(argv: list[str] | None = None) -> int:
         print(why)
         t = {row[0]: row[col] for row in rows}
         if 50_000 in t:
-            ok &= check("distinct 50k records", t[50_000], TARGET_DISTINCT_50K_SECONDS, " s")
+            passed = check("distinct 50k records", t[50_000], TARGET_DISTINCT_50K_SECONDS, " s")
+            if not passed or args.stages:
+                print_stages(50_000, pages[50_000], args.repeat)
+            ok &= passed
         if 50_000 in t and 5_000 in t:
             ok &= check("distinct time(50k)/time(5k)", t[50_000] / t[5_000], TARGET_DISTINCT_RATIO)
     max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
