@@ -8,12 +8,12 @@ import io
 import re
 
 import pandas as pd
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from schedule_pages import CHROME, HEADER, PREAMBLE, SEPARATOR, source_line_count
 
 from analysis import Schedule, ScheduleError, load_reference, load_schedule
-from analysis.fields import classify_themes, is_tbd, parse_leads
+from analysis.fields import _titled_person, classify_themes, format_category, is_tbd, parse_format_cell, parse_leads
 from analysis.reader import ROLES
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -252,3 +252,37 @@ def test_known_names_resolve_in_order_once_each(names: list[str], sep: str, othe
     assert f.unnamed_partners is others
     assert len(f.issues) == int(discussant)
     assert f.working_group == ({"": None, "WG2: ": "WG2", "Working Group 6 - ": "WG6"}[prefix])
+
+
+FORMAT_WORDS = ["Format:", "Audience:", "Purpose:", "Webinar", "Listening Sessions (2)", "‘Migration Coffee’",
+                "Published commentary on", "Consultation", "TBD", "tbc.", "Zoom", "on", "the", " ", ""]
+
+
+@SETTINGS
+@given(st.lists(st.one_of(st.sampled_from(FORMAT_WORDS), st.text(max_size=8)), max_size=8).map(" ".join))
+def test_format_category_is_the_format_a_full_parse_gives(cell: str) -> None:
+    assert format_category(cell, REF) == parse_format_cell(cell, REF).format
+
+
+PERSON_WORDS = [*sorted({w for p in REF.people for w in p.split()}),
+                "Ms.", "H.E.", "Director", "of", "the", "IOM", "-", ".", "Vitorino.", "VITORINO", "Network"]
+
+
+def brute_titled_person(name: str) -> object:
+    """Every suffix of up to six words tried against the reference, widest first (no shortcut)."""
+    words = name.split(" ")
+    for width in range(min(6, len(words) - 1), 0, -1):
+        alias = REF.resolve(" ".join(words[-width:]))
+        if alias is not None and alias.kind == "person":
+            return alias
+    return None
+
+
+@SETTINGS
+@example("Director of the Network António Vitorino .")  # the last word has no key: the one before counts
+@example("Ms. E. Tendayi Achiume, -")
+@example("IOM VITORINO")
+@given(st.lists(st.one_of(st.sampled_from(PERSON_WORDS), st.text(max_size=5)), min_size=1, max_size=9).map(" ".join))
+def test_titled_person_shortcut_finds_what_every_suffix_finds(name: str) -> None:
+    found = _titled_person(name, REF)
+    assert (found[0] if found else None) == brute_titled_person(name)

@@ -302,6 +302,12 @@ def _role_phrase(words: list[str]) -> str | None:
     return phrase or None
 
 
+@lru_cache(maxsize=8)
+def _person_tails(ref: Reference) -> frozenset[str]:
+    """The last word of every known person's lookup key (a key's last word is that of any text ending it)."""
+    return frozenset(key.rpartition(" ")[2] for key, alias in ref.aliases.items() if alias.kind == "person")
+
+
 def _titled_person(name: str, ref: Reference) -> tuple[Alias, str | None] | None:
     """A known person named at the end of ``name`` after a title or role phrase, and that phrase.
 
@@ -312,7 +318,10 @@ def _titled_person(name: str, ref: Reference) -> tuple[Alias, str | None] | None
     words = name.split(" ")
     if len(words) < 2:
         return None
-    for width in range(min(_MAX_NAME_WORDS, len(words) - 1), 0, -1):
+    widest = min(_MAX_NAME_WORDS, len(words) - 1)
+    if norm_key(" ".join(words[-widest:])).rpartition(" ")[2] not in _person_tails(ref):
+        return None  # every suffix tried has this last word (or no key): none can name a known person
+    for width in range(widest, 0, -1):
         alias = _resolve(" ".join(words[-width:]), ref)
         if alias is not None and alias.kind == "person":
             return alias, _role_phrase(words[:-width])
@@ -634,6 +643,34 @@ def _audiences(phrase: str, ref: Reference) -> tuple[Audience, ...]:
     return tuple(a for _, a in sorted(found, key=lambda x: x[0]))
 
 
+def _cell_parts(text: str) -> dict[str, str]:
+    """The labelled parts of a stripped format cell; without labels the whole cell is the format."""
+    parts = _labelled_parts(text)
+    if not parts and text:
+        parts = {"format": text}
+    return parts
+
+
+def _category(plain: str, ref: Reference) -> str:
+    """The vocabulary format of a format text (quotes removed, at most MAX_PHRASE_CHARS), or "other"."""
+    for cat in ref.formats:
+        if any(p.search(plain) for p in cat.patterns):
+            return cat.name
+    return "other"
+
+
+@lru_cache(maxsize=8192)
+def format_category(raw: str, ref: Reference) -> str | None:
+    """``parse_format_cell(raw, ref).format`` without reading the rest of the cell: the vocabulary format,
+    "other", "TBD", or None when the cell states no format. For asking whether a cell is a format at all."""
+    fmt_raw = _cell_parts(raw.strip()).get("format")
+    if fmt_raw is None or not fmt_raw:
+        return None
+    if is_tbd(fmt_raw):
+        return "TBD"
+    return _category(fmt_raw[:MAX_PHRASE_CHARS].translate(_QUOTES), ref)
+
+
 @lru_cache(maxsize=8192)
 def parse_format_cell(raw: str, ref: Reference) -> FormatField:
     """Split a "Format: … Audience: … Purpose: …" cell into typed parts.
@@ -647,9 +684,7 @@ def parse_format_cell(raw: str, ref: Reference) -> FormatField:
     """
     text = raw.strip()
     issues: list[Issue] = []
-    parts = _labelled_parts(text)
-    if not parts and text:
-        parts = {"format": text}
+    parts = _cell_parts(text)
     fmt_raw = parts.get("format")
     fmt: str | None = None
     count = 1
@@ -665,12 +700,8 @@ def parse_format_cell(raw: str, ref: Reference) -> FormatField:
             if len(fmt_raw) > MAX_PHRASE_CHARS:
                 issues.append(("format", "warning", f"format text over {MAX_PHRASE_CHARS} characters: only its "
                                f"start was read: {_shown(fmt_raw)}"))
-            for cat in ref.formats:
-                if any(p.search(plain) for p in cat.patterns):
-                    fmt = cat.name
-                    break
-            else:
-                fmt = "other"
+            fmt = _category(plain, ref)
+            if fmt == "other":
                 issues.append(("format", "info", f"format not in the vocabulary: {_shown(fmt_raw)}"))
             cm = _COUNT_RE.search(plain)
             if fmt in NOT_EVENTS:

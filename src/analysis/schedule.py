@@ -37,6 +37,7 @@ from .fields import (
     Issue,
     Lead,
     LeadsField,
+    format_category,
     is_tbd,
     looks_like_date,
     parse_date,
@@ -177,7 +178,7 @@ def _is_leads(cell: str, ref: Reference) -> bool:
 
 
 def _is_format(cell: str, ref: Reference) -> bool:
-    return parse_format_cell(cell, ref).format not in (None, "other", TBD)
+    return format_category(cell, ref) not in (None, "other", TBD)
 
 
 @lru_cache(maxsize=8192)
