@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import unicodedata
 
 import pandas as pd
 from hypothesis import HealthCheck, assume, example, given, settings
@@ -15,6 +16,7 @@ from schedule_pages import CHROME, HEADER, PREAMBLE, SEPARATOR, source_line_coun
 from analysis import Schedule, ScheduleError, load_reference, load_schedule
 from analysis.fields import _titled_person, classify_themes, format_category, is_tbd, parse_format_cell, parse_leads
 from analysis.reader import ROLES
+from analysis.schedule import _KEY_CHARS, _normalised
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 _BREAKS = re.compile(rb"\r\n|\r|\n")
@@ -286,3 +288,16 @@ def brute_titled_person(name: str) -> object:
 def test_titled_person_shortcut_finds_what_every_suffix_finds(name: str) -> None:
     found = _titled_person(name, REF)
     assert (found[0] if found else None) == brute_titled_person(name)
+
+
+KEY_PIECES = [" ", "  ", "\t", "-", "–", ".", ", ", "’", "(", ")", "The ", "the", "Émigré", "IOM", "x", "\u00a0", ""]
+
+
+@SETTINGS
+@given(st.lists(st.lists(st.one_of(st.sampled_from(KEY_PIECES), st.text(max_size=4)), max_size=8).map("".join),
+                min_size=1, max_size=5))
+def test_match_key_text_is_every_punctuation_run_as_one_space(texts: list[str]) -> None:
+    def one(text: str) -> str:
+        key = re.sub(f"[{_KEY_CHARS}]+", " ", unicodedata.normalize("NFC", text)).strip().lower()
+        return key[4:] if key.startswith("the ") else key
+    assert _normalised(pd.Series(texts, dtype="str")).tolist() == [one(t) for t in texts]
