@@ -32,7 +32,13 @@ on the floor and on ours, alternating.
 Also printed: the server's script time for each page (the app's script alone in AppTest, warm cache, no
 browser: median of 3), and the upload figure: from giving a new 1,000-record file (every topic distinct) to the
 sidebar's uploader (``upload_file``) to the Overview fully rendered with that file, against the bundled
-Overview's first render in the same run. A new file each round, so every upload is parsed.
+Overview's first render in the same run. A new file each round, so every upload is parsed; uploads go to a
+fourth server (the dashboard again, with a capture store of its own), so the pages measured keep their scenes.
+
+Then where the time goes, floor beside ours (:data:`TRACE_JS`): each span split at the last websocket message
+received before it ended into the server's part (the script runs, its output travels; the page receives messages
+on its main thread, so a busy browser delays them too) and the browser's part, with the main thread's long tasks
+and what the websocket carried.
 
 Targets: every page's median first render and median rerun at most ``TARGET`` (1.1) × its floor's; the upload
 at most ``UPLOAD_TARGET`` (1.5) × the bundled first render. Exit status 0 when all are met, 1 otherwise.
@@ -142,6 +148,37 @@ DIAGNOSE_JS = """() => {
 }"""
 
 
+# Installed beside WATCH_JS: the time and size of every websocket message the page receives (Streamlit's
+# ForwardMsgs: the server's answer arrives as a stream of them) and every long task (over 50 ms) on the main
+# thread. `__trace.split(t0, t1)` divides a measured span into the server's part (t0 to the last message before t1:
+# the script runs and its output travels) and the browser's part (that message to t1: drawing what arrived).
+TRACE_JS = """
+(() => {
+  const msgs = [], tasks = [];
+  const Socket = window.WebSocket;
+  window.WebSocket = class extends Socket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => msgs.push([performance.now(), e.data.byteLength ?? e.data.size ?? 0]));
+    }
+  };
+  try {
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) tasks.push([e.startTime, e.duration]); })
+      .observe({type: 'longtask', buffered: true});
+  } catch (e) { /* no long-task timing in this browser: reported as 0 */ }
+  window.__trace = {
+    split: (t0, t1) => {
+      const inside = msgs.filter(([t]) => t >= t0 && t <= t1);
+      const last = inside.length ? inside[inside.length - 1][0] : t0;
+      const busy = tasks.filter(([s, d]) => s + d >= t0 && s <= t1)
+        .reduce((sum, [s, d]) => sum + Math.min(s + d, t1) - Math.max(s, t0), 0);
+      return {server: last - t0, browser: t1 - last, messages: inside.length,
+              kb: inside.reduce((sum, [, b]) => sum + b, 0) / 1024, longTasks: busy};
+    },
+  };
+})();
+"""
+
 # ------------------------------------------------------------------------------------------ servers
 
 
@@ -184,22 +221,41 @@ def _new_page(browser: Browser, target: Target) -> tuple[object, Page]:
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(TIMEOUT_MS)
     context.add_init_script(WATCH_JS % {"charts": target.charts, "rendered": RENDERED_JS})
+    context.add_init_script(TRACE_JS)
     return context, context.new_page()
 
 
-def measure(browser: Browser, base_url: str, target: Target) -> tuple[float, float | None]:
-    """(first render ms, rerun ms or None) of ``target`` in a new browser context."""
+@dataclass(frozen=True)
+class Visit:
+    """One measured visit: first render and rerun in ms (rerun None when the page has none), and how each
+    splits between the server and the browser (:data:`TRACE_JS`)."""
+
+    first: float
+    rerun: float | None
+    first_split: dict[str, float]
+    rerun_split: dict[str, float] | None
+
+
+def _split(page: Page, ms: float) -> dict[str, float]:
+    """The server/browser split of the span just measured (it started at ``__bench.t0`` and lasted ``ms``)."""
+    return page.evaluate("(ms) => window.__trace.split(window.__bench.t0, window.__bench.t0 + ms)", ms)
+
+
+def measure(browser: Browser, base_url: str, target: Target) -> Visit:
+    """First render and rerun of ``target`` in a new browser context."""
     context, page = _new_page(browser, target)
     try:
         page.goto(base_url + target.path, wait_until="commit")
         first = _wait_result(page, f"{target.server} {target.name} first render")
+        first_split = _split(page, first)
         if target.changed is None:
-            return first, None
+            return Visit(first, None, first_split, None)
         open_options(page, "f_formats")
         page.evaluate("(expr) => window.__bench.arm(expr)", target.changed)
         page.get_by_role("option", name="webinar", exact=True).click()  # sends the value: the clock starts here
         page.keyboard.press("Escape")  # closes the list (sends nothing more)
-        return first, _wait_result(page, f"{target.server} {target.name} rerun")
+        rerun = _wait_result(page, f"{target.server} {target.name} rerun")
+        return Visit(first, rerun, first_split, _split(page, rerun))
     finally:
         context.close()  # type: ignore[attr-defined]
 
@@ -244,11 +300,15 @@ def measure_upload(browser: Browser, base_url: str, data: bytes, name: str, char
 class Samples:
     first: list[float] = field(default_factory=list)
     rerun: list[float] = field(default_factory=list)
+    first_splits: list[dict[str, float]] = field(default_factory=list)
+    rerun_splits: list[dict[str, float]] = field(default_factory=list)
 
-    def add(self, first: float, rerun: float | None) -> None:
-        self.first.append(first)
-        if rerun is not None:
-            self.rerun.append(rerun)
+    def add(self, visit: Visit) -> None:
+        self.first.append(visit.first)
+        self.first_splits.append(visit.first_split)
+        if visit.rerun is not None and visit.rerun_split is not None:
+            self.rerun.append(visit.rerun)
+            self.rerun_splits.append(visit.rerun_split)
 
 
 def median(values: list[float]) -> float | None:
@@ -268,8 +328,15 @@ def run(rounds: int, found: dict[str, dict]) -> tuple[dict[tuple[str, str], Samp
     has_uploader = True
     overview_charts = scenes.count_charts(found["overview"]["states"]["all"]["main"]) if "overview" in found else 0
     floor_env = {scenes.SCENES_ENV: str(OUT / "scenes")}
+    # Uploads go to a server of their own: each adds a capture to its store, which would change the pages
+    # measured (a backlog chart on Gaps, rows on Captures) away from their saved scenes.
+    upload_store = OUT / "upload-store"
+    upload_store.mkdir(parents=True, exist_ok=True)
+    (upload_store / "captures.sqlite").unlink(missing_ok=True)
+    upload_env = {"OUTREACH_STORE_URL": f"sqlite:///{upload_store / 'captures.sqlite'}"}
     with (
         streamlit_server("app.py") as app_url,
+        streamlit_server("app.py", upload_env) as upload_url,
         streamlit_server("benchmarks/floor_app.py", floor_env) as floor_url,
         streamlit_server("benchmarks/bare_page.py") as bare_url,
         sync_playwright() as pw,
@@ -280,15 +347,15 @@ def run(rounds: int, found: dict[str, dict]) -> tuple[dict[tuple[str, str], Samp
             for t in (BARE, *targets):  # warm-up: fills st.cache_data and the OS file cache; not counted
                 retrying(lambda t=t: measure(browser, urls[t.server], t), f"warm-up {t.server} {t.name}")
             for r in range(rounds):
-                samples[(BARE.server, BARE.name)].add(*retrying(lambda: measure(browser, bare_url, BARE), "bare"))
+                samples[(BARE.server, BARE.name)].add(retrying(lambda: measure(browser, bare_url, BARE), "bare"))
                 for t in targets:
                     what = f"{t.server} {t.name}"
-                    samples[(t.server, t.name)].add(*retrying(lambda t=t: measure(browser, urls[t.server], t), what))
+                    samples[(t.server, t.name)].add(retrying(lambda t=t: measure(browser, urls[t.server], t), what))
                 if has_uploader and "overview" in found:
                     data = make_distinct_page(UPLOAD_RECORDS, seed=1000 + r)
                     ms = retrying(
                         lambda data=data, r=r: measure_upload(
-                            browser, app_url, data, f"bench-upload-{r}.txt", overview_charts
+                            browser, upload_url, data, f"bench-upload-{r}.txt", overview_charts
                         ),
                         "upload",
                     )
@@ -308,6 +375,44 @@ def _ratio(a: float | None, b: float | None) -> float | None:
 
 def _fmt(value: float | None, spec: str) -> str:
     return format(value, spec) if value is not None else "—"
+
+
+def _split_median(splits: list[dict[str, float]], key: str) -> float | None:
+    return median([sp[key] for sp in splits])
+
+
+def report_splits(found: dict[str, dict], samples: dict[tuple[str, str], Samples]) -> None:
+    """Print where each page's time goes, floor beside ours: the server's part and the browser's part of the
+    first render and the rerun, main-thread long tasks, and what the websocket carried (medians)."""
+    keys = ("server", "browser", "longTasks", "messages", "kb")
+    header = (
+        f"{'page':<11} {'side':<6} | {'1st server':>10} {'browser':>8} {'busy':>6} {'msgs':>5} {'KB':>6}"
+        f" | {'rr server':>9} {'browser':>8} {'busy':>6} {'msgs':>5} {'KB':>6}"
+    )
+    print(
+        "Where the time goes (medians; ms unless stated): 'server' runs from navigation start (first) or the"
+        " click (rerun) to the last websocket message before the page was done (the script runs, its output"
+        " travels); 'browser' from that message to done (drawing what arrived); 'busy' the main thread's long"
+        " tasks (over 50 ms) in the span; 'msgs' and 'KB' what the websocket carried in it."
+    )
+    print(header)
+    print("-" * len(header))
+    rows = [("bare page", "bare", ("bare", BARE.name))]
+    for name in found:
+        rows += [(name, "floor", ("floor", name)), ("", "ours", ("app", name))]
+    for label, side, key in rows:
+        smp = samples[key]
+        first = [_split_median(smp.first_splits, k) for k in keys]
+        rerun = [_split_median(smp.rerun_splits, k) for k in keys]
+        cells = []
+        for values in (first, rerun):
+            server, browser, busy, msgs, kb = values
+            cells.append(
+                f"{_fmt(server, '.0f'):>10} {_fmt(browser, '.0f'):>8} {_fmt(busy, '.0f'):>6}"
+                f" {_fmt(msgs, '.0f'):>5} {_fmt(kb, '.0f'):>6}"
+            )
+        print(f"{label:<11} {side:<6} | {cells[0]} | {cells[1][1:]}")
+    print()
 
 
 def report(
@@ -351,6 +456,7 @@ def report(
     if skipped:
         print(f"Not replayed on the floor (so not in its cost): {', '.join(skipped)}")
     print()
+    report_splits(found, samples)
     if not has_uploader:
         print("Upload: SKIPPED — the app has no uploader with key 'upload_file' in the sidebar.")
     elif uploads:
