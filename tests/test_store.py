@@ -275,6 +275,32 @@ def test_schedule_reads_the_stored_bytes_and_agrees_with_the_stored_frames(store
         assert len(store.frame(info.id, name)) == len(getattr(schedule, name)), name
 
 
+@pytest.mark.parametrize("as_of", [OLDER_AS_OF, None], ids=["as-of given", "as-of the upload date"])
+def test_an_added_capture_is_parsed_once_and_reads_as_a_fresh_parse(store_url: str, as_of: dt.date | None,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    added = CaptureStore.from_url(store_url)
+    info, _ = added.add(older_page_bytes(), "older.txt", as_of=as_of)
+    fresh = CaptureStore.from_url(store_url).schedule(info.id)  # another process: parses the stored bytes
+    with monkeypatch.context() as m:  # the adding store parses no more: the schedule it just read is reused
+        m.setattr(store_module, "load_schedule", lambda *a, **k: pytest.fail("parsed a second time"))
+        first = added.schedule(info.id)
+    assert first.meta == fresh.meta
+    for name in ("sessions", "leads", "audiences", "lines", "problems"):
+        pd.testing.assert_frame_equal(getattr(first, name), getattr(fresh, name), obj=name)
+    again = added.schedule(info.id)  # later reads come from the stored bytes (the app caches the first)
+    assert again is not first and again.meta == first.meta
+
+
+def test_a_renamed_or_deleted_capture_is_never_served_from_its_first_parse(store: CaptureStore) -> None:
+    info, _ = store.add(older_page_bytes(), "older.txt", as_of=OLDER_AS_OF)
+    store.rename(info.id, "May page")
+    assert store.schedule(info.id).meta.name == "May page"
+    other, _ = store.add(BUNDLED.read_bytes(), "bundled copy.txt")
+    store.delete(other.id)
+    with pytest.raises(KeyError):
+        store.schedule(other.id)
+
+
 def test_an_unreadable_file_stores_nothing(store: CaptureStore) -> None:
     with pytest.raises(ScheduleError):
         store.add(b"just a sentence, no table\n", "notes.txt")

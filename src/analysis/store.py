@@ -256,8 +256,12 @@ class CaptureStore:
     replicas, the command line) can share one store.
     """
 
+    JUST_ADDED = 4
+    """Schedules parsed by :meth:`add` kept for the first :meth:`schedule` of their capture (this process only)."""
+
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
+        self._just_added: dict[int, Schedule] = {}
         self._ensure_schema()
 
     @classmethod
@@ -372,6 +376,9 @@ class CaptureStore:
                 .where(captures.c.id == capture_id)).first()
         if row is None:
             raise KeyError(f"there is no capture #{capture_id}")
+        added = self._just_added.pop(capture_id, None)  # an upload is then parsed once, not again at once
+        if added is not None and added.meta.name == row.name:
+            return added
         return parse_capture(bytes(row.raw), name=row.name, year=row.year, as_of=row.as_of,
                              as_of_origin=row.as_of_origin, bundled=row.bundled)
 
@@ -410,7 +417,12 @@ class CaptureStore:
         schedule = parse_capture(data, name=source_name, year=year, as_of=as_of, bundled=bundled)
         when, origin = self._resolve_as_of(schedule, as_of)
         schedule = replace(schedule, meta=replace(schedule.meta, as_of=when, as_of_origin=origin))
-        return self._insert(data, sha, source_name, schedule, when, origin, partial, bundled, year)
+        info, created = self._insert(data, sha, source_name, schedule, when, origin, partial, bundled, year)
+        if created:
+            self._just_added[info.id] = schedule
+            for old in list(self._just_added)[:-self.JUST_ADDED]:
+                self._just_added.pop(old, None)
+        return info, created
 
     @staticmethod
     def _resolve_as_of(schedule: Schedule, as_of: dt.date | None) -> tuple[dt.date, str]:
@@ -480,6 +492,7 @@ class CaptureStore:
 
     def delete(self, capture_id: int) -> None:
         """Remove a capture and its frames in one transaction. Raises KeyError if there is none."""
+        self._just_added.pop(capture_id, None)
         with self.engine.begin() as conn:
             for table in FRAME_TABLES.values():  # explicit: SQLite enforces ON DELETE only when asked to
                 conn.execute(table.delete().where(table.c.capture_id == capture_id))
