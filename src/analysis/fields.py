@@ -664,7 +664,7 @@ def format_category(raw: str, ref: Reference) -> str | None:
     """``parse_format_cell(raw, ref).format`` without reading the rest of the cell: the vocabulary format,
     "other", "TBD", or None when the cell states no format. For asking whether a cell is a format at all."""
     fmt_raw = _cell_parts(raw.strip()).get("format")
-    if fmt_raw is None or not fmt_raw:
+    if not fmt_raw:
         return None
     if is_tbd(fmt_raw):
         return "TBD"

@@ -594,7 +594,7 @@ def _labels(cells: _Cells, parsed: _Parsed, source_line: np.ndarray, ref: Refere
 _KEY_CHARS = " \t\n\r\f\v\u00a0\u2028\u2029\\-‐‑‒–—_.,;:'’‘\"“”()"
 """Spaces and punctuation that a match key writes as one space, as the body of a character class (as
 :data:`analysis.reference._PUNCT`, with whitespace spelled out so the pattern runs in pyarrow's kernel)."""
-_KEY_RUN = f"[{_KEY_CHARS}]*[{_KEY_CHARS[1:]}][{_KEY_CHARS}]*| {{2,}}"
+_KEY_RUN = f"[{_KEY_CHARS}]*[{_KEY_CHARS.replace(' ', '')}][{_KEY_CHARS}]*| {{2,}}"
 """A run of :data:`_KEY_CHARS` other than one plain space (which already reads as itself): replacing only these
 gives the same text as replacing every run, and RE2 replaces about a third as many matches."""
 
