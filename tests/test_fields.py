@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import random
+import re
+from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 import pytest
 
 from analysis.fields import (
+    _BATCH_ROWS,
     classify_themes,
     is_tbd,
     looks_like_date,
     parse_date,
     parse_format_cell,
     parse_leads,
+    start_theme_matrix,
+    theme_matrix,
 )
-from analysis.reference import Reference, load_reference
+from analysis.reference import Reference, Theme, load_reference
 
 D = dt.date
 
@@ -490,3 +498,45 @@ def test_parsers_are_pure_and_memoised(ref: Reference) -> None:
     assert parse_leads("WG2: IDC, UNICEF, UNHCR", ref) == a
     assert parse_date("7 May", 2020) == parse_date("7 May", 2020)
     assert parse_date("7 May", 2020) != parse_date("7 May", 2021)
+
+
+# ---------------------------------------------------------------------------------------- theme matrix
+
+
+def _themes_ref(ref: Reference, count: int) -> Reference:
+    """``ref`` with ``count`` themes: theme k matches the word "w<k>" in a topic and "p<k>" in a purpose; theme 0
+    has a look-behind that pyarrow's RE2 refuses, so it is matched by Python's ``re``."""
+    def pattern(text: str) -> tuple[re.Pattern[str]]:
+        return (re.compile(text, re.IGNORECASE),)  # as the reference compiles them
+
+    themes = [Theme(f"t{k}", pattern(rf"\bw{k}\b"), pattern(rf"\bp{k}\b"), ()) for k in range(count)]
+    themes[0] = Theme("t0", pattern(r"(?<=x)w0\b"), pattern(r"\bp0\b"), ())
+    return dataclasses.replace(ref, themes=tuple(themes))
+
+
+def _brute_force(values: list[str | None], part: str, ref: Reference) -> np.ndarray:
+    return np.array([[v is not None and any(p.search(v) for p in getattr(t, part)) for t in ref.themes]
+                     for v in values], dtype=bool).reshape(len(values), len(ref.themes))
+
+
+@pytest.mark.parametrize("count", [1, 20, 62, 63, 130])
+def test_theme_matrix_matches_every_pattern_in_order_over_many_batches(ref: Reference, count: int) -> None:
+    """More texts than one batch (so batches run in parallel) and more themes than one packed column."""
+    themed = _themes_ref(ref, count)
+    rng = random.Random(count)
+    words = [f"w{k}" for k in range(count + 2)] + ["xw0", "W1", "other", "é", "w1x"]
+    values: list[str | None] = [" ".join(rng.choices(words, k=rng.randint(0, 4))) for _ in range(3 * _BATCH_ROWS + 7)]
+    values[5] = None
+    got = theme_matrix(values, "topic", themed)
+    assert got.shape == (len(values), count)
+    assert np.array_equal(got, _brute_force(values, "topic", themed))
+    assert got[:, 0].any() and not got[5].any()  # the fallback pattern found "xw0"; the missing text matches nothing
+
+
+def test_theme_matrix_begun_on_an_executor_gives_the_same_matrix(ref: Reference) -> None:
+    values = ["COVID-19 and human trafficking", "", "Regular pathways for children", None, "Latin America"] * 900
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        finish = start_theme_matrix(values, "topic", ref, pool)
+        assert np.array_equal(finish(), theme_matrix(values, "topic", ref))
+    assert np.array_equal(theme_matrix(values, "topic", ref), _brute_force(values, "topic", ref))
+    assert theme_matrix([], "purpose", ref).shape == (0, len(ref.themes))

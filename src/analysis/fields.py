@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from pyarrow import acero
 
 from .reference import Alias, Reference, norm_key
 
@@ -32,6 +34,14 @@ def is_tbd(text: str) -> bool:
         return False  # too long to be a marker even once stripped: the common case, decided at once
     text = text.strip()
     return len(text) <= _TBD_MAX and text.strip(".").casefold() in TBD_WORDS
+
+
+def tbd_markers(texts: Iterable[str | None]) -> set[str]:
+    """The distinct texts among ``texts`` that are to-be-decided markers (see :func:`is_tbd`).
+
+    Stripped cells longer than any marker are passed over without a call: most cells are.
+    """
+    return {t for t in set(texts) if t and (len(t) <= _TBD_MAX or t[0].isspace() or t[-1].isspace()) and is_tbd(t)}
 
 
 # ---------------------------------------------------------------------------------------------- dates
@@ -599,7 +609,7 @@ def split_purpose(raw: str) -> tuple[str, str | None] | None:
             if "format" in rest or "audience" in rest or "purpose" in rest:  # another label may follow
                 return None
             purpose = text[m.end():].strip()
-            if is_tbd(purpose):
+            if len(purpose) <= _TBD_MAX and is_tbd(purpose):  # the length first: a purpose is rarely short
                 purpose = "TBD"
             return text[:m.start()].rstrip(), purpose or None
         k = low.find("purpose", k + 1)
@@ -763,31 +773,103 @@ def _theme_patterns(ref: Reference, part: str) -> tuple[str | None, ...]:
     return tuple(_combined(getattr(theme, part)) for theme in ref.themes)
 
 
-def _contains(texts: pa.Array, pattern: str) -> np.ndarray:
-    """Per text, True where ``pattern`` matches, ignoring case: one vectorised pass (pyarrow's RE2 kernel,
-    or Python's ``re`` for a pattern RE2 does not support)."""
+@lru_cache(maxsize=256)
+def _re2_accepts(pattern: str) -> bool:
+    """True when pyarrow's RE2 kernel compiles ``pattern`` (it lacks look-arounds and back-references)."""
     try:
-        hit = pc.match_substring_regex(texts, pattern, ignore_case=True)
+        pc.match_substring_regex(pa.array([""]), pattern, ignore_case=True)
     except (ValueError, TypeError, NotImplementedError):  # pyarrow.ArrowInvalid is a ValueError
-        found = re.compile(pattern, re.IGNORECASE).search
-        return np.array([t is not None and found(t) is not None for t in texts.to_pylist()], dtype=bool)
-    return pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
+        return False
+    return True
+
+
+_BATCH_ROWS = 4096
+"""Texts per batch in :func:`_contains_each`: batches are matched on pyarrow's threads, one core each."""
+_PACKED = 62
+"""Patterns whose flags are packed into one int64 column by :func:`_contains_each`."""
+
+
+def _match_plan(texts: pa.Array, patterns: list[str]) -> acero.Declaration:
+    """An Acero plan giving, per text, which patterns match it (ignoring case), read by :func:`_unpacked`.
+
+    Every pattern runs as one RE2 pass over all the texts (pyarrow's kernel). The flags come back packed as
+    bits of integer columns, beside each text's row number: running the plan takes the GIL once, not once
+    per pattern. Missing texts match nothing. All patterns must pass :func:`_re2_accepts`.
+    """
+    rows = pa.Table.from_arrays([texts, pa.array(np.arange(len(texts)))], names=["text", "row"])
+    groups = [range(start, min(start + _PACKED, len(patterns))) for start in range(0, len(patterns), _PACKED)]
+    packed = [pc.coalesce(_bit_sum([pc.if_else(pc.match_substring_regex(pc.field("text"), patterns[j],
+                                                                        ignore_case=True), 1 << (j - g.start), 0)
+                                    for j in g]), 0) for g in groups]
+    return acero.Declaration.from_sequence([
+        acero.Declaration("table_source", acero.TableSourceNodeOptions(
+            pa.Table.from_batches(rows.to_batches(max_chunksize=_BATCH_ROWS), rows.schema))),
+        acero.Declaration("project", acero.ProjectNodeOptions(
+            [pc.field("row"), *packed], ["row", *(str(i) for i in range(len(groups)))])),
+    ])
+
+
+def _unpacked(table: pa.Table, n: int, k: int) -> np.ndarray:
+    """The bool array (n, k) from the result of a :func:`_match_plan` over n texts and k patterns."""
+    flags = np.zeros((n, k), dtype=bool)
+    if not n or not k:
+        return flags
+    order = np.argsort(table.column("row").to_numpy(), kind="stable")  # batches may come back out of order
+    for i, start in enumerate(range(0, k, _PACKED)):
+        width = min(_PACKED, k - start)
+        bits = table.column(str(i)).to_numpy().astype(np.int64)[order]
+        flags[:, start:start + width] = (bits[:, None] >> np.arange(width, dtype=np.int64)) & 1
+    return flags
+
+
+def _bit_sum(terms: list[pc.Expression]) -> pc.Expression:
+    """The sum of ``terms`` as a balanced tree of additions (a long chain would nest as deep as it is long)."""
+    while len(terms) > 1:
+        terms = [pc.add(*terms[i:i + 2]) if i + 1 < len(terms) else terms[i] for i in range(0, len(terms), 2)]
+    return terms[0]
+
+
+def start_theme_matrix(values: Sequence[str | None], part: str, ref: Reference, executor: Executor | None = None
+                       ) -> Callable[[], np.ndarray]:
+    """Begin :func:`theme_matrix`; the returned function finishes it and gives the matrix.
+
+    With an ``executor``, the RE2 passes run there (they hold no GIL, so a second core runs them while
+    this thread goes on); without, they run at once, on pyarrow's threads.
+    """
+    texts = pa.array(values, type=pa.large_string())
+    n, m = len(texts), len(ref.themes)
+    patterns = dict(enumerate(_theme_patterns(ref, part)))
+    in_re2 = {k: p for k, p in patterns.items() if p is not None and _re2_accepts(p)}
+    table: Future[pa.Table] | None = None
+    if n and in_re2:
+        plan = _match_plan(texts, list(in_re2.values()))
+        if executor is not None:
+            table = executor.submit(plan.to_table, use_threads=False)
+        else:
+            table = Future()
+            table.set_result(plan.to_table(use_threads=True))
+
+    def finish() -> np.ndarray:
+        out = np.zeros((n, m), dtype=bool)
+        if table is not None:
+            out[:, list(in_re2)] = _unpacked(table.result(), n, len(in_re2))
+        for k, pattern in patterns.items():
+            if n and pattern is not None and k not in in_re2:
+                found = re.compile(pattern, re.IGNORECASE).search
+                out[:, k] = [t is not None and found(t) is not None for t in values]
+        return out
+
+    return finish
 
 
 def theme_matrix(values: Sequence[str | None], part: str, ref: Reference) -> np.ndarray:
     """Which themes' ``part`` patterns match each text: a bool array (len(values), len(ref.themes)).
 
-    One vectorised pass per theme over all the texts, not a Python loop over patterns per text. Missing
-    texts match nothing. Word boundaries follow RE2 (ASCII letters and digits are word characters).
+    Each theme's patterns run as one vectorised pass over all the texts (:func:`_match_plan`), not a
+    Python loop over patterns per text; a pattern RE2 does not support is matched with Python's ``re``.
+    Missing texts match nothing. Word boundaries follow RE2 (ASCII letters and digits are word characters).
     """
-    out = np.zeros((len(values), len(ref.themes)), dtype=bool)
-    if not len(values):
-        return out
-    texts = pa.array(values, type=pa.large_string())
-    for k, pattern in enumerate(_theme_patterns(ref, part)):
-        if pattern is not None:
-            out[:, k] = _contains(texts, pattern)
-    return out
+    return start_theme_matrix(values, part, ref)()
 
 
 def wg_theme_index(working_group: str | None, ref: Reference) -> int:

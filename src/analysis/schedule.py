@@ -18,7 +18,8 @@ import gc
 import hashlib
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -44,6 +45,8 @@ from .fields import (
     parse_format_cell,
     parse_leads,
     split_purpose,
+    start_theme_matrix,
+    tbd_markers,
     theme_matrix,
     themes_of,
     wg_theme_index,
@@ -412,7 +415,7 @@ def _record_cells(classified: Classified, ref: Reference) -> _Cells:
     columns = list(zip(*(c if len(c) >= width else c + pad for c in classified.cells), strict=False))
     date_cells, topic_cells, lead_cells, fmt_cells, doc_cells = (
         list(columns[pos[k]]) for k in ("date", "topic", "leads", "format", "documents"))
-    tbd_topics = {t for t in set(topic_cells) if t and is_tbd(t)}
+    tbd_topics = tbd_markers(topic_cells)
     topics: list[str | None] = [TBD if t in tbd_topics else t or None for t in topic_cells]
     documents: list[str | None] = [d or None for d in doc_cells]
     placeholder = [False] * n
@@ -479,20 +482,26 @@ def _wg_known(parsed: _Parsed, year: int, ref: Reference) -> np.ndarray:
     return np.array([ref.working_group(x.working_group, year) is not None for x in parsed.leads], dtype=bool)
 
 
-def _record_themes(cells: _Cells, parsed: _Parsed, year: int, ref: Reference) -> tuple[np.ndarray, list]:
+def _record_themes(cells: _Cells, parsed: _Parsed, topic_hits: np.ndarray, purpose_hits: np.ndarray, year: int,
+                   ref: Reference) -> tuple[np.ndarray, list]:
     """Themes and GCM objectives per record: (codes, distinct (themes, gcm) pairs).
 
     A theme counts when its topic patterns match the topic (with a publication title), its purpose
     patterns match the purpose, or it is the theme of the record's working group in the reference's
-    workplan for ``year``. Each pattern runs once per column over the distinct texts (vectorised).
+    workplan for ``year``. ``topic_hits`` and ``purpose_hits`` are :func:`theme_matrix` of the distinct
+    topics (missing ones as "") and of ``parsed.purposes``; topics with a publication title are matched
+    here again together with the title.
     """
     n = len(cells.topic)
     topic_codes, topics = cells.factorized("topic")
     pub_codes, pubs = _factorize([f.publication for f in parsed.fmts])
     t_codes, pairs = _cross((topic_codes, len(topics)), (pub_codes[parsed.f_codes], len(pubs)))
-    t_values = [f"{topics[t] or ''} {pubs[p]}" if pubs[p] else (topics[t] or "") for t, p in pairs]
-    hits = (theme_matrix(t_values, "topic", ref)[t_codes]
-            | theme_matrix(parsed.purposes, "purpose", ref)[parsed.p_codes])  # purposes: one per format cell
+    t_hits = topic_hits[[t for t, _ in pairs]]
+    titled = [k for k, (_, p) in enumerate(pairs) if pubs[p]]
+    if titled:
+        texts = [f"{topics[pairs[k][0]] or ''} {pubs[pairs[k][1]]}" for k in titled]
+        t_hits[titled] = theme_matrix(texts, "topic", ref)
+    hits = t_hits[t_codes] | purpose_hits[parsed.p_codes]  # purposes: one per format cell
     known = _wg_known(parsed, year, ref)
     wg_theme = np.array([wg_theme_index(x.working_group, ref) if ok else -1
                          for x, ok in zip(parsed.leads, known.tolist(), strict=True)], dtype=np.intp)[parsed.l_codes]
@@ -626,12 +635,14 @@ def _match_keys(cells: _Cells, parsed: _Parsed) -> ArrayLike:
     return keys.array.take(codes)
 
 
-def _sessions_frame(classified: Classified, cells: _Cells, parsed: _Parsed, themes: tuple[np.ndarray, list],
-                    ids: ArrayLike, ref: Reference) -> pd.DataFrame:
-    """The sessions frame: one row per record (see :data:`SESSION_COLUMNS`)."""
+def _sessions_frame(classified: Classified, cells: _Cells, parsed: _Parsed,
+                    themes: Callable[[], tuple[np.ndarray, list]], ids: ArrayLike, ref: Reference) -> pd.DataFrame:
+    """The sessions frame: one row per record (see :data:`SESSION_COLUMNS`).
+
+    ``themes`` gives :func:`_record_themes`' result; it is called once, after the columns before it are built.
+    """
     d_codes, dates, l_codes, leads, f_codes, fmts = (
         parsed.d_codes, parsed.dates, parsed.l_codes, parsed.leads, parsed.f_codes, parsed.fmts)
-    t_codes, t_pairs = themes
     n = len(ids)
     source_line = np.array(classified.line_no, dtype=np.int64)
     source_lines = pd.Series(source_line).astype(str)
@@ -670,12 +681,17 @@ def _sessions_frame(classified: Classified, cells: _Cells, parsed: _Parsed, them
         "platform": _coded([f.platform for f in fmts], f_codes, _STR),
         "publication": _coded([f.publication for f in fmts], f_codes, _STR),
         "documents": _coded_column(cells.documents),
-        "themes": _coded([t[0] for t in t_pairs], t_codes, "object"),
-        "gcm_objectives": _coded([t[1] for t in t_pairs], t_codes, "object"),
+        **_theme_columns(*themes()),
         "placeholder": placeholder,
         "match_key": _match_keys(cells, parsed),
         "document_links": _objects([links.get(i, ()) for i in range(n)]) if links else _objects([()] * n),
     }, SESSION_DTYPES)
+
+
+def _theme_columns(codes: np.ndarray, pairs: list[tuple[tuple[str, ...], tuple[int, ...]]]) -> dict[str, ArrayLike]:
+    """The "themes" and "gcm_objectives" columns from :func:`_record_themes`' codes and distinct pairs."""
+    return {"themes": _coded([t[0] for t in pairs], codes, "object"),
+            "gcm_objectives": _coded([t[1] for t in pairs], codes, "object")}
 
 
 def _leads_frame(parsed: _Parsed, session_ids: ArrayLike, source_line: np.ndarray, ref: Reference) -> pd.DataFrame:
@@ -787,10 +803,14 @@ def _build(classified: Classified, lines: list[str], meta: SourceMeta, ref: Refe
     over the records that share it, so parsing grows with the distinct cells, not with the records.
     """
     cells = _record_cells(classified, ref)
+    # the theme matching runs beside the rest, from as soon as its texts are known
+    topic_hits = start_theme_matrix([t or "" for t in cells.factorized("topic")[1]], "topic", ref, _beside())
     year = _default_year(cells, classified, meta, ref)
     parsed = _parse_cells(cells, year.year, ref)
+    purpose_hits = start_theme_matrix(parsed.purposes, "purpose", ref, _beside())
     ids = _session_ids(classified.section, cells)
-    sessions = _sessions_frame(classified, cells, parsed, _record_themes(cells, parsed, year.year, ref), ids, ref)
+    sessions = _sessions_frame(classified, cells, parsed, lambda: _record_themes(
+        cells, parsed, topic_hits(), purpose_hits(), year.year, ref), ids, ref)
     session_ids = sessions["session_id"].array
     source_line = sessions["source_line"].to_numpy()
     return Schedule(
@@ -802,6 +822,16 @@ def _build(classified: Classified, lines: list[str], meta: SourceMeta, ref: Refe
         meta=_with_year(meta, year),
         reference=ref,
     )
+
+
+@lru_cache(maxsize=1)
+def _beside() -> ThreadPoolExecutor:
+    """One worker thread for the theme matching, which runs while the reading thread builds the other columns.
+
+    Theme matching is pyarrow's RE2 kernels, which run without the GIL, so on a machine with a second core
+    it costs the reading thread next to nothing. It is shared by every read in the process.
+    """
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="schedule-themes")
 
 
 def _is_bundled(source: Source, ref: Reference) -> bool:
@@ -877,7 +907,7 @@ def _load(source: Source, ref: Reference, *, year: int | None, name: str | None,
     if year is not None and not YEARS[0] <= year <= YEARS[1]:
         raise ScheduleError(f"the year for {name} must be between {YEARS[0]} and {YEARS[1]}, not {year}.")
     check_deadline(deadline, name)
-    digest = hashlib.sha256(data).hexdigest()
+    digest = _beside().submit(lambda: hashlib.sha256(data).hexdigest())  # hashlib lets go of the GIL meanwhile
     text, encoding, decode_problems = decode(data, name)
     check_deadline(deadline, name)
     table = read_table(text, ref.source, name, deadline=deadline)
@@ -900,7 +930,7 @@ def _load(source: Source, ref: Reference, *, year: int | None, name: str | None,
         source_kind=table.kind,
         year_origin="argument" if year is not None else "source.yaml" if bundled else "assumed",
         as_of_origin=as_of_origin,
-        sha256=digest,
+        sha256=digest.result(),
     )
     check_deadline(deadline, name)
     return _build(classified, table.lines, meta, ref)
