@@ -35,13 +35,19 @@ sidebar's uploader (``upload_file``) to the Overview fully rendered with that fi
 Overview's first render in the same run. A new file each round, so every upload is parsed; uploads go to a
 fourth server (the dashboard again, with a capture store of its own), so the pages measured keep their scenes.
 
+Page-local controls (:data:`CONTROLS`: Records/Events, timeline rows, the people toggle, the data table, the chase
+list's columns): from the click on the control to the page rendered, showing the change and still, on ours (the
+control's ``st.fragment`` reruns) and on the floor (the whole page reruns and draws the saved scene of that change),
+each visit in a new browser context after the page's first render.
+
 Then where the time goes, floor beside ours (:data:`TRACE_JS`): each span split at the last websocket message
 received before it ended into the server's part (the script runs, its output travels; the page receives messages
 on its main thread, so a busy browser delays them too) and the browser's part, with the main thread's long tasks
 and what the websocket carried.
 
-Targets: every page's median first render and median rerun at most ``TARGET`` (1.1) × its floor's; the upload
-at most ``UPLOAD_TARGET`` (1.5) × the bundled first render. Exit status 0 when all are met, 1 otherwise.
+Targets: every page's median first render and median rerun at most ``TARGET`` (1.1) × its floor's; every
+page-local control's median at most ``LOCAL_TARGET`` (1.2) × the bare page's median rerun; the upload at most
+``UPLOAD_TARGET`` (1.5) × the bundled first render. Exit status 0 when all are met, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -96,6 +102,41 @@ BARE_CHANGED = (
     "document.querySelector('.st-key-bare_chart .js-plotly-plot')?.layout?.title?.subtitle?.text === 'webinar'"
 )
 BARE = Target("bare page", "bare", "/", 1, BARE_CHANGED)
+LOCAL_TARGET = 1.2
+
+
+@dataclass(frozen=True)
+class Control:
+    """A page-local control (a widget inside an ``st.fragment``, :data:`scenes.LOCAL`): the scene it is on, its
+    key, and the label of the option to click ("" for a toggle, which is clicked on its label)."""
+
+    name: str
+    scene: str
+    key: str
+    option: str
+
+    @property
+    def selector(self) -> str:
+        return f".st-key-{self.key} button" if self.option else f".st-key-{self.key} label"
+
+    @property
+    def changed(self) -> str:
+        """JS: true once the widget shows the change (the end then waits for the page to be rendered and still)."""
+        if self.option:
+            pressed = f".st-key-{self.key} button[kind*='Active'], .st-key-{self.key} button[aria-checked='true']"
+            return f"[...document.querySelectorAll({pressed!r})].some(b => b.innerText.includes({self.option!r}))"
+        return f"document.querySelector('.st-key-{self.key} input')?.checked === true"
+
+
+CONTROLS = (
+    Control("Records/Events", "breakdowns", "bd_measure", "Events"),
+    Control("timeline rows", "timeline", "timeline_lanes", "Theme"),
+    Control("people toggle", "network", "net_people", ""),
+    Control("data table", "data", "data_table", "Leads"),
+    Control("chase columns", "gaps", "gaps_more", ""),
+)
+assert {(c.scene, c.key) for c in CONTROLS} == {(page, key) for page, key, _ in scenes.LOCAL}
+
 
 # Installed before any page script runs. `__bench` starts in phase "first" with t0 = 0 (navigation start): done
 # once the page is rendered (the script state starts as "initial", so "notRunning" means a run ended).
@@ -260,6 +301,21 @@ def measure(browser: Browser, base_url: str, target: Target) -> Visit:
         context.close()  # type: ignore[attr-defined]
 
 
+def measure_local(browser: Browser, base_url: str, target: Target, control: Control) -> float:
+    """ms from the click on a page-local ``control`` to its fragment's rerun rendered, in a new browser context."""
+    context, page = _new_page(browser, target)
+    try:
+        page.goto(base_url + target.path, wait_until="commit")
+        _wait_result(page, f"{control.name}: {target.name} first render")
+        widget = page.locator(control.selector, has_text=control.option).first
+        widget.wait_for()
+        page.evaluate("(expr) => window.__bench.arm(expr)", control.changed)
+        widget.click()
+        return _wait_result(page, f"{control.name} change")
+    finally:
+        context.close()  # type: ignore[attr-defined]
+
+
 def retrying(fn: Callable[[], T], what: str, attempts: int = 2) -> T:
     """``fn()``, once more on failure (a visit can stall on a loaded machine); failures are printed."""
     for attempt in range(1, attempts + 1):
@@ -315,8 +371,12 @@ def median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
-def run(rounds: int, found: dict[str, dict]) -> tuple[dict[tuple[str, str], Samples], list[float], bool]:
-    """Measure every target; (samples by (server, page), upload times, uploader present)."""
+Measured = tuple[dict[tuple[str, str], Samples], dict[tuple[str, str], list[float]], list[float], bool]
+"""(samples by (server, page), page-local control times by (server, control), upload times, uploader present)."""
+
+
+def run(rounds: int, found: dict[str, dict]) -> Measured:
+    """Measure every target, every page-local control and the upload."""
     targets: list[Target] = []
     for name, scene in found.items():
         charts = scenes.count_charts(scene["states"]["all"]["main"])
@@ -324,6 +384,8 @@ def run(rounds: int, found: dict[str, dict]) -> tuple[dict[tuple[str, str], Samp
         for server in ("floor", "app"):
             targets.append(Target(name, server, scene["path"], charts, FILTERED if filtered else None))
     samples = {(t.server, t.name): Samples() for t in (BARE, *targets)}
+    controls = [c for c in CONTROLS if c.scene in found]
+    local: dict[tuple[str, str], list[float]] = {(server, c.name): [] for c in controls for server in ("floor", "app")}
     uploads: list[float] = []
     has_uploader = True
     overview_charts = scenes.count_charts(found["overview"]["states"]["all"]["main"]) if "overview" in found else 0
@@ -351,6 +413,11 @@ def run(rounds: int, found: dict[str, dict]) -> tuple[dict[tuple[str, str], Samp
                 for t in targets:
                     what = f"{t.server} {t.name}"
                     samples[(t.server, t.name)].add(retrying(lambda t=t: measure(browser, urls[t.server], t), what))
+                for c in controls:
+                    for t in targets:
+                        if t.name == c.scene:
+                            local[(t.server, c.name)].append(retrying(
+                                lambda c=c, t=t: measure_local(browser, urls[t.server], t, c), f"{t.server} {c.name}"))
                 if has_uploader and "overview" in found:
                     data = make_distinct_page(UPLOAD_RECORDS, seed=1000 + r)
                     ms = retrying(
@@ -366,7 +433,7 @@ def run(rounds: int, found: dict[str, dict]) -> tuple[dict[tuple[str, str], Samp
                 print(f"round {r + 1}/{rounds} done", file=sys.stderr, flush=True)
         finally:
             browser.close()
-    return samples, uploads, has_uploader
+    return samples, local, uploads, has_uploader
 
 
 def _ratio(a: float | None, b: float | None) -> float | None:
@@ -415,10 +482,35 @@ def report_splits(found: dict[str, dict], samples: dict[tuple[str, str], Samples
     print()
 
 
-def report(
-    found: dict[str, dict], samples: dict[tuple[str, str], Samples], uploads: list[float], has_uploader: bool
-) -> bool:
+def report_local(local: dict[tuple[str, str], list[float]], bare_rerun: float | None) -> bool:
+    """Print each page-local control's change against the bare page's rerun (the target) and against the same
+    change on the floor (a full rerun drawing the same content); True when every target is met."""
+    if not local:
+        return True
+    header = (f"{'control':<16} {'page':<11} {'ours ms':>8} {'×bare':>6} {'floor ms':>9} {'×floor':>7}"
+              f"  target ×bare ≤ {LOCAL_TARGET}")
+    print("Page-local controls: the click to the page rendered, showing the change and still (medians).")
+    print(header)
+    print("-" * len(header))
+    ok = True
+    for control in CONTROLS:
+        if ("app", control.name) not in local:
+            continue
+        ours, floor = median(local[("app", control.name)]), median(local[("floor", control.name)])
+        ratio = _ratio(ours, bare_rerun)
+        passed = ratio is not None and ratio <= LOCAL_TARGET
+        ok &= passed
+        print(f"{control.name:<16} {control.scene:<11} {_fmt(ours, '.0f'):>8} {_fmt(ratio, '.2f'):>6}"
+              f" {_fmt(floor, '.0f'):>9} {_fmt(_ratio(ours, floor), '.2f'):>7}  {'PASS' if passed else 'FAIL'}")
+    print(f"(bare page rerun {_fmt(bare_rerun, '.0f')} ms; ours reruns the control's fragment, the floor the whole"
+          " page)")
+    print()
+    return ok
+
+
+def report(found: dict[str, dict], measured: Measured) -> bool:
     """Print the tables; True when every target is met."""
+    samples, local, uploads, has_uploader = measured
     bare = samples[("bare", BARE.name)]
     bare_first, bare_rerun = median(bare.first), median(bare.rerun)
     header = (
@@ -456,6 +548,7 @@ def report(
     if skipped:
         print(f"Not replayed on the floor (so not in its cost): {', '.join(skipped)}")
     print()
+    ok &= report_local(local, bare_rerun)
     report_splits(found, samples)
     if not has_uploader:
         print("Upload: SKIPPED — the app has no uploader with key 'upload_file' in the sidebar.")
@@ -486,8 +579,7 @@ def main(argv: list[str] | None = None) -> int:
     (store / "captures.sqlite").unlink(missing_ok=True)
     os.environ.setdefault("OUTREACH_STORE_URL", f"sqlite:///{store / 'captures.sqlite'}")
     found = scenes.capture(OUT / "scenes")
-    samples, uploads, has_uploader = run(args.rounds, found)
-    return 0 if report(found, samples, uploads, has_uploader) else 1
+    return 0 if report(found, run(args.rounds, found)) else 1
 
 
 if __name__ == "__main__":

@@ -4,8 +4,9 @@ Run with ``BENCH_SCENES=<folder> streamlit run benchmarks/floor_app.py`` after `
 scenes. Each page has the dashboard's URL path, its sidebar widgets (same keys, labels, options and defaults)
 and its main area (the same Plotly figures, drawn with ``st.plotly_chart`` from the page's own figure JSON;
 the same text, metrics and tables). Choosing "webinar" in the sidebar's Format multiselect draws the page as
-the dashboard draws it with that filter. No data is read or computed here: the script only loads the saved
-JSON and draws it.
+the dashboard draws it with that filter; changing a page-local control (``scenes.LOCAL``) draws the page as the
+dashboard draws it with that change (the whole script reruns: the floor has no fragments). No data is read or
+computed here: the script only loads the saved JSON and draws it.
 """
 
 import json
@@ -25,6 +26,9 @@ def _page(name: str) -> Callable[[], None]:
     def draw() -> None:
         scene = json.loads((scenes_dir() / f"{name}.json").read_text(encoding="utf-8"))
         state = "webinar" if st.session_state.get(FILTER_KEY) == [FILTER_VALUE] else "all"
+        for key, before in scene.get("local", {}).items():  # a page-local control changed: that drawing
+            if state == "all" and key in st.session_state and st.session_state[key] != before:
+                state = f"local:{key}"
         replay(st.sidebar, scene["states"][state]["sidebar"])
         replay(st._main, scene["states"][state]["main"])
 

@@ -8,8 +8,11 @@ their ``st.*`` call with the same key, label, options and default; layout blocks
 expanders, popovers, tabs) as the same blocks; every other element (text, metrics, tables) as the very element
 the app sent. Whatever cannot be replayed is listed in the scene's ``skipped`` and printed by the benchmark.
 
+A page with page-local controls (:data:`LOCAL`) also has, per control, the page drawn with that control changed
+(state ``"local:<key>"``) and the value the floor's widget holds before the change (``"local": {key: value}``).
+
 A scene file is JSON: ``{"page", "path", "title", "states": {"all": {"sidebar": [...], "main": [...]},
-"webinar": {...}}, "skipped": [...], "script_ms": {...}}``.
+"webinar": {...}, "local:<key>": {...}}, "local": {...}, "skipped": [...], "script_ms": {...}}``.
 """
 
 from __future__ import annotations
@@ -38,6 +41,15 @@ PAGES = (
     ("report", "pages/report.py", "/report"),
 )
 FILTER_KEY, FILTER_VALUE = "f_formats", "webinar"
+LOCAL = (
+    # (page, widget key, value): the page-local controls (widgets inside an st.fragment) and the value each is
+    # changed to; the page's scene also holds the page drawn with that one change ("local:<key>").
+    ("breakdowns", "bd_measure", "Events"),
+    ("timeline", "timeline_lanes", "theme"),
+    ("network", "net_people", True),
+    ("data", "data_table", "leads"),
+    ("gaps", "gaps_more", True),
+)
 _ID_PREFIX = "$$ID-"
 
 Node = dict[str, Any]
@@ -226,8 +238,18 @@ def capture(out_dir: Path, rounds: int = 3) -> dict[str, Node]:
             raise RuntimeError(f"{name}: the page shows an exception: {at.exception[0].value}")
         state_all = _state(at, skipped)
         title = at.title[0].value if len(at.title) else name
+        states = {"all": state_all}
+        local = {}
+        for page, key, value in LOCAL:
+            if page == name:
+                widget = at.toggle(key=key) if isinstance(value, bool) else at.button_group(key=key)
+                before = widget.value
+                widget.set_value(value).run()
+                states[f"local:{key}"] = _state(at, skipped)
+                local[key] = _drawn_value(state_all["main"], key)
+                (at.toggle(key=key) if isinstance(value, bool) else at.button_group(key=key)).set_value(before).run()
         at.multiselect(key=FILTER_KEY).set_value([FILTER_VALUE]).run()
-        state_webinar = _state(at, skipped)
+        states["webinar"] = _state(at, skipped)
         first, rerun = [], []
         for _ in range(rounds):
             at.multiselect(key=FILTER_KEY).set_value([])
@@ -237,13 +259,27 @@ def capture(out_dir: Path, rounds: int = 3) -> dict[str, Node]:
             "page": name,
             "path": path,
             "title": title,
-            "states": {"all": state_all, "webinar": state_webinar},
+            "states": states,
+            "local": local,
             "skipped": sorted(set(skipped)),
             "script_ms": {"first": statistics.median(first), "rerun": statistics.median(rerun)},
         }
         (out_dir / f"{name}.json").write_text(json.dumps(scene), encoding="utf-8")
         scenes[name] = scene
     return scenes
+
+
+def _drawn_value(nodes: list[Node], key: str) -> object:
+    """The value the floor's replayed widget ``key`` starts with as drawn in ``nodes`` (an option's label)."""
+    for n in nodes:
+        if n["kind"] == "widget" and n["key"] == key:
+            if n["type"] == "button_group":
+                return n["options"][n["default"][0]] if n["default"] else None
+            return n["default"]
+        found = _drawn_value(n.get("children", []), key)
+        if found is not None:
+            return found
+    return None
 
 
 def count_charts(nodes: list[Node]) -> int:
