@@ -784,9 +784,9 @@ def _re2_accepts(pattern: str) -> bool:
 
 
 _BATCH_ROWS = 4096
-"""Texts per batch in :func:`_contains_each`: batches are matched on pyarrow's threads, one core each."""
+"""Texts per batch in :func:`_match_plan`: run on pyarrow's threads, batches are matched in parallel."""
 _PACKED = 62
-"""Patterns whose flags are packed into one int64 column by :func:`_contains_each`."""
+"""Patterns whose flags are packed into one int64 column by :func:`_match_plan`."""
 
 
 def _match_plan(texts: pa.Array, patterns: list[str]) -> acero.Declaration:

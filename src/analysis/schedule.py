@@ -826,10 +826,9 @@ def _build(classified: Classified, lines: list[str], meta: SourceMeta, ref: Refe
 
 @lru_cache(maxsize=1)
 def _beside() -> ThreadPoolExecutor:
-    """One worker thread for the theme matching, which runs while the reading thread builds the other columns.
-
-    Theme matching is pyarrow's RE2 kernels, which run without the GIL, so on a machine with a second core
-    it costs the reading thread next to nothing. It is shared by every read in the process.
+    """One worker thread for work that holds no GIL (the theme matching's RE2 passes, the sha256 of the bytes),
+    which runs there while the reading thread goes on: on a machine with a second core it costs the reading
+    next to nothing. It is shared by every read in the process, so reads at once queue their work on it.
     """
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="schedule-themes")
 
