@@ -266,6 +266,17 @@ def _new_page(browser: Browser, target: Target) -> tuple[object, Page]:
     return context, context.new_page()
 
 
+@contextmanager
+def _visit(browser: Browser, base_url: str, target: Target, what: str) -> Iterator[tuple[Page, float]]:
+    """Open ``target`` in a new browser context; yield the page and its first render in ms; close the context."""
+    context, page = _new_page(browser, target)
+    try:
+        page.goto(base_url + target.path, wait_until="commit")
+        yield page, _wait_result(page, f"{what} first render")
+    finally:
+        context.close()  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class Visit:
     """One measured visit: first render and rerun in ms (rerun None when the page has none), and how each
@@ -284,10 +295,7 @@ def _split(page: Page, ms: float) -> dict[str, float]:
 
 def measure(browser: Browser, base_url: str, target: Target) -> Visit:
     """First render and rerun of ``target`` in a new browser context."""
-    context, page = _new_page(browser, target)
-    try:
-        page.goto(base_url + target.path, wait_until="commit")
-        first = _wait_result(page, f"{target.server} {target.name} first render")
+    with _visit(browser, base_url, target, f"{target.server} {target.name}") as (page, first):
         first_split = _split(page, first)
         if target.changed is None:
             return Visit(first, None, first_split, None)
@@ -297,23 +305,17 @@ def measure(browser: Browser, base_url: str, target: Target) -> Visit:
         page.keyboard.press("Escape")  # closes the list (sends nothing more)
         rerun = _wait_result(page, f"{target.server} {target.name} rerun")
         return Visit(first, rerun, first_split, _split(page, rerun))
-    finally:
-        context.close()  # type: ignore[attr-defined]
 
 
 def measure_local(browser: Browser, base_url: str, target: Target, control: Control) -> float:
-    """ms from the click on a page-local ``control`` to its fragment's rerun rendered, in a new browser context."""
-    context, page = _new_page(browser, target)
-    try:
-        page.goto(base_url + target.path, wait_until="commit")
-        _wait_result(page, f"{control.name}: {target.name} first render")
+    """ms from the click on a page-local ``control`` to the page rendered with the change (ours: the control's
+    fragment reruns; the floor: the whole page), in a new browser context."""
+    with _visit(browser, base_url, target, f"{target.server} {control.name}: {target.name}") as (page, _first):
         widget = page.locator(control.selector, has_text=control.option).first
         widget.wait_for()
         page.evaluate("(expr) => window.__bench.arm(expr)", control.changed)
         widget.click()
-        return _wait_result(page, f"{control.name} change")
-    finally:
-        context.close()  # type: ignore[attr-defined]
+        return _wait_result(page, f"{target.server} {control.name} change")
 
 
 def retrying(fn: Callable[[], T], what: str, attempts: int = 2) -> T:
@@ -333,10 +335,7 @@ def measure_upload(browser: Browser, base_url: str, data: bytes, name: str, char
     """ms from giving ``data`` to the sidebar's uploader to the Overview fully rendered with it (None when the
     app has no uploader)."""
     overview = Target("overview", "app", "/", charts, None)
-    context, page = _new_page(browser, overview)
-    try:
-        page.goto(base_url + "/", wait_until="commit")
-        _wait_result(page, "upload: overview first render")
+    with _visit(browser, base_url, overview, "upload: overview") as (page, _first):
         uploader = page.locator('.st-key-upload_file input[type="file"]')
         if uploader.count() == 0:
             return None
@@ -348,8 +347,6 @@ def measure_upload(browser: Browser, base_url: str, data: bytes, name: str, char
         page.evaluate("(expr) => window.__bench.armNow(expr)", footer)
         uploader.set_input_files(files=[{"name": name, "mimeType": "text/plain", "buffer": data}])
         return _wait_result(page, "upload to overview rendered")
-    finally:
-        context.close()  # type: ignore[attr-defined]
 
 
 @dataclass

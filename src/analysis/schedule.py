@@ -830,7 +830,7 @@ def _beside() -> ThreadPoolExecutor:
     which runs there while the reading thread goes on: on a machine with a second core it costs the reading
     next to nothing. It is shared by every read in the process, so reads at once queue their work on it.
     """
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="schedule-themes")
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="schedule-beside")
 
 
 def _is_bundled(source: Source, ref: Reference) -> bool:
