@@ -345,7 +345,8 @@ def peak_memory(data: bytes) -> int:
 STAGES = (
     ("decode", "decode"), ("read_table", "table read (lines to records)"),
     ("_record_cells", "cells by column, pipeline rows by meaning"), ("_pipeline_cells", "  of which pipeline rows"),
-    ("_default_year", "default year"), ("_parse_cells", "dates, leads, formats, purposes split"),
+    ("start_purpose_split", "purpose split: texts to Arrow, plan begun"),
+    ("_default_year", "default year"), ("_parse_cells", "dates, leads, formats without purposes"),
     ("start_theme_matrix", "themes: texts to Arrow, RE2 passes begun"), ("_session_ids", "session ids (hashes)"),
     ("_record_themes", "themes per record (the passes done beside)"),
     ("_sessions_frame", "sessions frame"), ("_labels", "  of which labels"), ("_match_keys", "  of which match keys"),
@@ -408,7 +409,7 @@ def print_stages(n: int, data: bytes, repeat: int) -> None:
             top += seconds
         print(f"  {what:<44} {seconds:7.3f} s {seconds / total:6.1%}")
     rows = (("the rest (reading bytes, metadata)", reading - top),
-            ("beside: theme RE2 passes, sha256", total - reading))
+            ("beside: purpose split, theme RE2 passes, sha256", total - reading))
     for what, seconds in rows:
         print(f"  {what:<44} {seconds:7.3f} s {seconds / total:6.1%}")
 

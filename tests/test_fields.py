@@ -9,16 +9,25 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.fields import (
     _BATCH_ROWS,
+    _LOWER_GROWS,
+    SPACES,
+    PurposeSplit,
     classify_themes,
     is_tbd,
     looks_like_date,
     parse_date,
     parse_format_cell,
     parse_leads,
+    split_purpose,
+    start_purpose_split,
     start_theme_matrix,
     theme_matrix,
 )
@@ -540,3 +549,60 @@ def test_theme_matrix_begun_on_an_executor_gives_the_same_matrix(ref: Reference)
         assert np.array_equal(finish(), theme_matrix(values, "topic", ref))
     assert np.array_equal(theme_matrix(values, "topic", ref), _brute_force(values, "topic", ref))
     assert theme_matrix([], "purpose", ref).shape == (0, len(ref.themes))
+
+
+# ------------------------------------------------------------------------------------ purpose split
+
+# What format cells are made of, and what could make RE2 and Python disagree: Unicode spaces around the
+# label, a non-ASCII letter just before it, letters whose case mapping changes length (İ) or folds oddly
+# (ſ, the fi ligature, the Kelvin sign), other labels after the purpose, TBD markers with dots, NUL.
+PURPOSE_PIECES = [
+    "Format: Webinar", "Format:", "Audience: Member States", "audiences :", " Purpose: ", "purpose:", "PURPOSE :",
+    "Purpose\u2003:", "Purpose\x0b:", "Purpose\x1c:", "Purpose\xa0 :", "épurpose:", "_purpose:", "1purpose:",
+    "purpoſe:", "Purpose", " To discuss ", " TBD", " tbc.", ". tbd .", "to be conﬁrmed", "TBA..", "...", "",
+    " ", "\xa0", "\u2028", "\u3000", "İ", "ſ", "\u212a", "’", "é", "\n", "\x00", "format", "audience", "x",
+]
+
+
+def _expected_split(cells: list[str | None]) -> list[tuple[str, str | None, bool]]:
+    """What :func:`start_purpose_split` must give, from :func:`split_purpose` one cell at a time."""
+    out = []
+    for c in cells:
+        split = split_purpose(c or "")
+        out.append((c or "", None, True) if split is None else (split[0], split[1], False))
+    return out
+
+
+def _got_split(split: PurposeSplit) -> list[tuple[str, str | None, bool]]:
+    purposes = split.purposes.to_pylist()
+    return [(split.rest[code], purposes[i], bool(split.whole[i])) for i, code in enumerate(split.codes.tolist())]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(PURPOSE_PIECES), max_size=8).map("".join) | st.none(), max_size=30))
+def test_the_vectorised_purpose_split_gives_what_split_purpose_gives(cells: list[str | None]) -> None:
+    assert _got_split(start_purpose_split(cells)()) == _expected_split(cells)
+
+
+def test_the_purpose_split_begun_on_an_executor_over_many_batches_gives_the_same() -> None:
+    rng = random.Random(7)
+    cells: list[str | None] = ["".join(rng.choices(PURPOSE_PIECES, k=rng.randint(0, 8)))
+                               for _ in range(3 * _BATCH_ROWS + 5)]
+    cells[3] = None
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        split = start_purpose_split(cells, pool)()
+    assert _got_split(split) == _expected_split(cells)
+    assert split.whole.any() and not split.whole.all()  # both kinds occur
+    assert len(split.rest) == len(set(split.rest))  # the rests are distinct, coded
+
+
+def test_the_purpose_split_knows_python_s_whitespace_and_case_mappings() -> None:
+    """What the RE2 plan relies on, checked over every code point (a new Python or pyarrow may change them)."""
+    every = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    assert set(SPACES) == {c for c in every if c.isspace()}
+    trimmed = pc.utf8_ltrim_whitespace(pa.array([c + "a" for c in every])).to_pylist()
+    assert {c for c, t in zip(every, trimmed, strict=True) if t == "a"} == set(SPACES)
+    assert {c for c in every if len(c.lower()) != 1} == set(_LOWER_GROWS)
+    # only ASCII letters, İ and the Kelvin sign lower to ASCII letters; "k" is in no label
+    to_ascii = {c for c in every if not c.isascii() and any(x.isascii() and x.isalpha() for x in c.lower())}
+    assert to_ascii == {"\u0130", "\u212a"} and "k" not in "formataudiencepurpose"

@@ -616,6 +616,129 @@ def split_purpose(raw: str) -> tuple[str, str | None] | None:
     return text, None
 
 
+SPACES = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+          "\u200a\u2028\u2029\u202f\u205f\u3000")
+"""Every character for which ``str.isspace()`` is true: what ``str.strip()`` strips and ``re`` calls a space."""
+_SPACE_CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in SPACES) + "]"
+_LOWER_GROWS = "\u0130"
+"""Every character whose ``str.lower()`` is longer than itself (İ: i and a combining dot)."""
+_PURPOSE_WORD = "".join(f"[{c.upper()}{c}]" for c in "purpose")
+_PURPOSE_LABEL = rf"\b{_PURPOSE_WORD}{_SPACE_CLASS}*:"
+""":data:`_LABEL_RE`'s "Purpose" label in RE2: exact for a label after an ASCII character or at the start."""
+_PURPOSE_END = "\x00Purpose:"
+"""Appended to every text before the split, so that each splits in two (a text without a label: at its end)."""
+_PY_TEXT = rf"[{_LOWER_GROWS}]|\bpurpose{_SPACE_CLASS}*:(?s:.*)(?:format|audience|purpose)"
+"""Lower-cased texts :func:`start_purpose_split` leaves to :func:`split_purpose`: with a letter whose lower case
+grows, or another label (or label word) after the purpose label, where the purpose does not end the cell.
+Texts whose first purpose label follows a non-ASCII character go there too (RE2's word boundary is ASCII only)."""
+
+
+@dataclass(frozen=True)
+class PurposeSplit:
+    """Format cells split by :func:`start_purpose_split`: ``rest[codes[i]]`` is cell i without its purpose,
+    ``purposes[i]`` its purpose (null: none), and ``whole[i]`` is True where the cell cannot be split
+    (:func:`split_purpose` gives None): ``rest`` then holds the whole cell, to be parsed for its purpose."""
+
+    codes: np.ndarray
+    rest: list[str]
+    purposes: pa.Array
+    whole: np.ndarray
+
+
+def start_purpose_split(cells: Sequence[str | None], executor: Executor | None = None
+                        ) -> Callable[[], PurposeSplit]:
+    """Begin :func:`split_purpose` of every cell (None as ""); the returned function finishes it.
+
+    The split runs as one Acero plan of pyarrow kernels (one GIL release; on ``executor`` when given) and
+    gives exactly what :func:`split_purpose` gives: RE2 finds the first purpose label with Python's
+    whitespace and an ASCII word boundary; the texts where RE2 and Python could differ, or which cannot
+    be split (:data:`_PY_TEXT`), go to :func:`split_purpose`, and so do the few purposes short enough to be a
+    TBD marker or empty.
+    """
+    plan = _split_plan(pa.array(cells, type=pa.large_string()))
+    table: Future[pa.Table] = Future()
+    if executor is not None:
+        table = executor.submit(plan.to_table, use_threads=False)
+    else:
+        table.set_result(plan.to_table(use_threads=True))
+
+    def finish() -> PurposeSplit:
+        got = table.result()
+        got = got.take(pc.sort_indices(got.column("row")))  # batches may come back out of order
+        rest, purposes = got.column("rest").combine_chunks(), got.column("purpose").combine_chunks()
+        whole = np.zeros(len(got), dtype=bool)
+        fixed: dict[int, tuple[str, str | None] | None] = {
+            i: split_purpose(cells[i] or "")
+            for i in np.flatnonzero(got.column("py").to_numpy(zero_copy_only=False)).tolist()
+        }
+        short = np.flatnonzero(got.column("short").to_numpy(zero_copy_only=False))
+        for i, head, purpose in zip(short.tolist(), rest.take(short).to_pylist(), purposes.take(short).to_pylist(),
+                                    strict=True):
+            fixed.setdefault(i, (head, "TBD" if is_tbd(purpose) else purpose or None))
+        if fixed:
+            rows = sorted(fixed)
+            sp = [fixed[i] for i in rows]
+            rest = patched(rest, rows, [cells[i] or "" if s is None else s[0] for i, s in zip(rows, sp, strict=True)])
+            purposes = patched(purposes, rows, [None if s is None else s[1] for s in sp])
+            whole[rows] = [s is None for s in sp]
+        encoded = pc.dictionary_encode(rest)
+        return PurposeSplit(encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp, copy=False),
+                            encoded.dictionary.to_pylist(), purposes, whole)
+
+    return finish
+
+
+def _split_plan(texts: pa.Array) -> acero.Declaration:
+    """The Acero plan of :func:`start_purpose_split`: per text its row, rest, purpose and two flags, ``short``
+    (a purpose short enough to be a TBD marker, or empty) and ``py`` (left to :func:`split_purpose`).
+
+    Each step is a projection of the one before, so that no kernel runs twice (an expression used in two
+    places would be computed in both). ``utf8_trim_whitespace`` trims what ``str.strip()`` strips.
+    """
+    rows = pa.Table.from_arrays([pc.fill_null(texts, ""), pa.array(np.arange(len(texts)))], names=["raw", "row"])
+    row, text, head, after, labelled = (pc.field(k) for k in ("row", "text", "head", "after", "labelled"))
+    end, empty = pa.scalar(_PURPOSE_END, pa.large_string()), pa.scalar("", pa.large_string())
+    steps: list[dict[str, pc.Expression]] = [
+        {"row": row, "text": pc.utf8_trim_whitespace(pc.field("raw"))},
+        {"row": row, "text": text,
+         "odd": pc.match_substring_regex(pc.ascii_lower(text), _PY_TEXT),  # only ASCII letters lower to these
+         "parts": pc.split_pattern_regex(pc.binary_join_element_wise(text, end, empty), _PURPOSE_LABEL,
+                                         max_splits=1)},
+        {"row": row, "text": text, "odd": pc.field("odd"), "head": pc.list_element(pc.field("parts"), 0),
+         "after": pc.utf8_slice_codeunits(pc.list_element(pc.field("parts"), 1), 0, -len(_PURPOSE_END))},
+        {"row": row, "text": text, "odd": pc.field("odd"), "head": head, "after": after,
+         "labelled": pc.less(pc.binary_length(head), pc.binary_length(text))},
+        {"row": row, "text": text, "head": head, "labelled": labelled, "purpose": pc.utf8_trim_whitespace(after),
+         "py": pc.field("odd") | (labelled & ~pc.string_is_ascii(pc.utf8_slice_codeunits(head, -1)))},
+        {"row": row,
+         "rest": pc.if_else(labelled, pc.utf8_rtrim_whitespace(head), text),
+         "purpose": pc.if_else(labelled, pc.field("purpose"), pa.scalar(None, pa.large_string())),
+         "short": labelled & _maybe_tbd(pc.field("purpose")),
+         "py": pc.field("py")},
+    ]
+    return acero.Declaration.from_sequence([
+        acero.Declaration("table_source", acero.TableSourceNodeOptions(
+            pa.Table.from_batches(rows.to_batches(max_chunksize=_BATCH_ROWS), rows.schema))),
+        *(acero.Declaration("project", acero.ProjectNodeOptions(list(step.values()), list(step))) for step in steps),
+    ])
+
+
+def _maybe_tbd(purpose: pc.Expression) -> pc.Expression:
+    """True for a (stripped) purpose that :func:`is_tbd` may call a marker, or that is empty: an ASCII text
+    that is a marker once its dots are stripped, and any short non-ASCII one (a ligature may casefold to one)."""
+    short = pc.less_equal(pc.utf8_length(purpose), _TBD_MAX)
+    words = pa.array(sorted(TBD_WORDS), pa.large_string())
+    marker = pc.is_in(pc.ascii_lower(pc.utf8_trim(purpose, ".")), value_set=words)
+    return short & (pc.equal(purpose, "") | ~pc.string_is_ascii(purpose) | marker)
+
+
+def patched(values: pa.Array, rows: list[int], new: list[str | None]) -> pa.Array:
+    """``values`` (text) with ``values[rows[j]]`` replaced by ``new[j]`` (``rows`` ascending, no repeats)."""
+    mask = np.zeros(len(values), dtype=bool)
+    mask[rows] = True
+    return pc.replace_with_mask(values, pa.array(mask), pa.array(new, type=values.type))
+
+
 @lru_cache(maxsize=8)
 def _word_patterns(ref: Reference) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """One pattern for the language names (case as written) and one for the platforms (any case)."""
@@ -829,14 +952,14 @@ def _bit_sum(terms: list[pc.Expression]) -> pc.Expression:
     return terms[0]
 
 
-def start_theme_matrix(values: Sequence[str | None], part: str, ref: Reference, executor: Executor | None = None
-                       ) -> Callable[[], np.ndarray]:
+def start_theme_matrix(values: Sequence[str | None] | pa.Array, part: str, ref: Reference,
+                       executor: Executor | None = None) -> Callable[[], np.ndarray]:
     """Begin :func:`theme_matrix`; the returned function finishes it and gives the matrix.
 
     With an ``executor``, the RE2 passes run there (they hold no GIL, so a second core runs them while
     this thread goes on); without, they run at once, on pyarrow's threads.
     """
-    texts = pa.array(values, type=pa.large_string())
+    texts = values.cast(pa.large_string()) if isinstance(values, pa.Array) else pa.array(values, pa.large_string())
     n, m = len(texts), len(ref.themes)
     patterns = dict(enumerate(_theme_patterns(ref, part)))
     in_re2 = {k: p for k, p in patterns.items() if p is not None and _re2_accepts(p)}
@@ -853,10 +976,11 @@ def start_theme_matrix(values: Sequence[str | None], part: str, ref: Reference, 
         out = np.zeros((n, m), dtype=bool)
         if table is not None:
             out[:, list(in_re2)] = _unpacked(table.result(), n, len(in_re2))
-        for k, pattern in patterns.items():
-            if n and pattern is not None and k not in in_re2:
-                found = re.compile(pattern, re.IGNORECASE).search
-                out[:, k] = [t is not None and found(t) is not None for t in values]
+        in_python = [k for k, p in patterns.items() if n and p is not None and k not in in_re2]
+        texts_py = values.to_pylist() if in_python and isinstance(values, pa.Array) else values
+        for k in in_python:
+            found = re.compile(patterns[k], re.IGNORECASE).search
+            out[:, k] = [t is not None and found(t) is not None for t in texts_py]
         return out
 
     return finish

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from pandas.api.extensions import ExtensionArray
 
 from .errors import ScheduleError
@@ -38,13 +39,15 @@ from .fields import (
     Issue,
     Lead,
     LeadsField,
+    PurposeSplit,
     format_category,
     is_tbd,
     looks_like_date,
     parse_date,
     parse_format_cell,
     parse_leads,
-    split_purpose,
+    patched,
+    start_purpose_split,
     start_theme_matrix,
     tbd_markers,
     theme_matrix,
@@ -242,7 +245,8 @@ def _coded(values: Sequence[Any], codes: np.ndarray, dtype: object) -> ArrayLike
     A code of -1 gives a missing value in text columns.
     """
     if dtype is _STR:
-        return pd.array(list(values), dtype=_STR).take(codes, allow_fill=True)
+        return pd.array(values if isinstance(values, pa.Array) else list(values), dtype=_STR).take(
+            codes, allow_fill=True)
     if dtype == "object":
         return _objects(values)[codes]
     if dtype == "datetime64[ns]":
@@ -394,7 +398,7 @@ class _Parsed:
     f_codes: np.ndarray
     fmts: list[FormatField]
     p_codes: np.ndarray
-    purposes: list[str | None]
+    purposes: pa.Array
 
 
 @dataclass(frozen=True)
@@ -460,20 +464,23 @@ def _default_year(cells: _Cells, classified: Classified, meta: SourceMeta, ref: 
                                       f"{chosen.year}", None),))
 
 
-def _parse_cells(cells: _Cells, year: int, ref: Reference) -> _Parsed:
-    """Parse each distinct date, leads and format cell once."""
+def _parse_cells(cells: _Cells, split: PurposeSplit, year: int, ref: Reference) -> _Parsed:
+    """Parse each distinct date and leads cell once, and each distinct format cell without its purpose once.
+
+    ``split`` is the :func:`start_purpose_split` of ``cells.factorized("fmt")``'s distinct cells.
+    """
     d_codes, d_cells = cells.factorized("date")
     l_codes, l_cells = cells.factorized("leads")
-    p_codes, full_cells = cells.factorized("fmt")
-    splits = [split_purpose(c or "") for c in full_cells]
-    rest_codes, rest_cells = _factorize([c or "" if sp is None else sp[0] for c, sp in zip(full_cells, splits,
-                                                                                              strict=True)])
-    fmts = [parse_format_cell(c or "", ref) for c in rest_cells]
-    purposes = [fmts[rest_codes[k]].purpose if sp is None else sp[1] for k, sp in enumerate(splits)]
+    p_codes, _ = cells.factorized("fmt")
+    fmts = [parse_format_cell(c, ref) for c in split.rest]
+    purposes = split.purposes
+    if split.whole.any():  # cells that could not be split: their purpose is the parsed one
+        rows = np.flatnonzero(split.whole).tolist()
+        purposes = patched(purposes, rows, [fmts[split.codes[k]].purpose for k in rows])
     return _Parsed(
         d_codes, d_cells, [parse_date(c or "", year) for c in d_cells],
         l_codes, [parse_leads(c or "", ref) for c in l_cells],
-        rest_codes[p_codes], fmts, p_codes, purposes,
+        split.codes[p_codes], fmts, p_codes, purposes,
     )
 
 
@@ -803,12 +810,13 @@ def _build(classified: Classified, lines: list[str], meta: SourceMeta, ref: Refe
     over the records that share it, so parsing grows with the distinct cells, not with the records.
     """
     cells = _record_cells(classified, ref)
-    # the theme matching runs beside the rest, from as soon as its texts are known
+    # the purpose split and the theme matching run beside the rest, from as soon as their texts are known
+    split = start_purpose_split(cells.factorized("fmt")[1], _beside())
     topic_hits = start_theme_matrix([t or "" for t in cells.factorized("topic")[1]], "topic", ref, _beside())
     year = _default_year(cells, classified, meta, ref)
-    parsed = _parse_cells(cells, year.year, ref)
-    purpose_hits = start_theme_matrix(parsed.purposes, "purpose", ref, _beside())
     ids = _session_ids(classified.section, cells)
+    parsed = _parse_cells(cells, split(), year.year, ref)
+    purpose_hits = start_theme_matrix(parsed.purposes, "purpose", ref, _beside())
     sessions = _sessions_frame(classified, cells, parsed, lambda: _record_themes(
         cells, parsed, topic_hits(), purpose_hits(), year.year, ref), ids, ref)
     session_ids = sessions["session_id"].array
