@@ -578,13 +578,15 @@ def _labels(cells: _Cells, parsed: _Parsed, source_line: np.ndarray, ref: Refere
     when = w_codes[parsed.d_codes]
     who_codes, whos = _factorize([_who(x, ref) for x in parsed.leads])
     who = who_codes[parsed.l_codes]
-    what_fmt = [f.format or "format not stated" if f.format != TBD else "format TBD" for f in parsed.fmts]
+    # distinct format texts: cells that differ (a publication's title) but read alike give one label text
+    fmt_codes, what_fmt = _factorize([f.format or "format not stated" if f.format != TBD else "format TBD"
+                                      for f in parsed.fmts])
     t_codes, topics = cells.factorized("topic")
     no_topic = np.array([not t or t == TBD for t in topics], dtype=bool)[t_codes]  # named by leads and format
     # what a record is: its topic, or (no topic) its leads and format, as codes past the topics' codes
     what = t_codes.copy()
     idx = np.flatnonzero(no_topic)
-    lf_codes, lf_pairs = _cross((who[idx], len(whos)), (parsed.f_codes[idx], len(what_fmt)))
+    lf_codes, lf_pairs = _cross((who[idx], len(whos)), (fmt_codes[parsed.f_codes[idx]], len(what_fmt)))
     what[idx] = len(topics) + lf_codes
     what_texts = [t or "" for t in topics] + [f"{whos[w] or 'no leads'}: {what_fmt[f]}" for w, f in lf_pairs]
     codes, pairs = _cross((when, len(whens)), (what, len(what_texts)))
