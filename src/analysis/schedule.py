@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from pandas.api.extensions import ExtensionArray
 
 from .errors import ScheduleError
@@ -374,12 +375,19 @@ class _Cells:
     documents: list[str | None]
     placeholder: list[bool]
     _codes: dict[str, tuple[np.ndarray, list[str | None]]] = field(default_factory=dict, repr=False)
+    _arrow: dict[str, pa.Array] = field(default_factory=dict, repr=False)
 
     def factorized(self, name: str) -> tuple[np.ndarray, list[str | None]]:
         """(codes, distinct values) of one field ("date", "topic", "leads", "fmt"), computed once."""
         if name not in self._codes:
             self._codes[name] = _factorize(getattr(self, name))
         return self._codes[name]
+
+    def distinct_arrow(self, name: str) -> pa.Array:
+        """The distinct values of :meth:`factorized` as one Arrow text array, converted once."""
+        if name not in self._arrow:
+            self._arrow[name] = pa.array(self.factorized(name)[1], pa.large_string())
+        return self._arrow[name]
 
 
 @dataclass
@@ -661,7 +669,7 @@ def _sessions_frame(classified: Classified, cells: _Cells, parsed: _Parsed,
     placeholder = np.array(cells.placeholder, dtype=bool)
     events = np.where(placeholder, 0, np.array([f.event_count for f in fmts], dtype=np.int64)[f_codes])
     links = classified.links
-    topic_codes, topics = cells.factorized("topic")
+    topic_codes = cells.factorized("topic")[0]
     return _frame({
         "session_id": ids,
         "label": _labels(cells, parsed, source_line, ref),
@@ -674,7 +682,7 @@ def _sessions_frame(classified: Classified, cells: _Cells, parsed: _Parsed,
         "date_raw": _coded(parsed.d_cells, d_codes, _STR),
         "date_status": _coded([d.status for d in dates], d_codes, _STR),
         "year_inferred": _coded([d.year_inferred for d in dates], d_codes, "bool"),
-        "topic": _coded(topics, topic_codes, _STR),
+        "topic": _coded(cells.distinct_arrow("topic"), topic_codes, _STR),
         "working_group": _coded([x.working_group for x in leads], l_codes, _STR),
         "leads_raw": _coded([x.raw or None for x in leads], l_codes, _STR),
         "n_leads": _coded([len(x.leads) for x in leads], l_codes, "int64"),
@@ -814,7 +822,7 @@ def _build(classified: Classified, lines: list[str], meta: SourceMeta, ref: Refe
     cells = _record_cells(classified, ref)
     # the purpose split and the theme matching run beside the rest, from as soon as their texts are known
     split = start_purpose_split(cells.factorized("fmt")[1], _beside())
-    topic_hits = start_theme_matrix([t or "" for t in cells.factorized("topic")[1]], "topic", ref, _beside())
+    topic_hits = start_theme_matrix(pc.fill_null(cells.distinct_arrow("topic"), ""), "topic", ref, _beside())
     year = _default_year(cells, classified, meta, ref)
     ids = _session_ids(classified.section, cells)
     parsed = _parse_cells(cells, split(), year.year, ref)
