@@ -221,6 +221,24 @@ def test_query_params_restore_the_filters_into_the_widgets() -> None:
     assert spec["layout"]["title"]["subtitle"]["text"] == "Format: webinar · Working group: WG2"
 
 
+def _filter_widgets(at: AppTest) -> dict[str, Any]:
+    return {key: w for w in (*at.sidebar.multiselect, *at.sidebar.toggle, *at.sidebar.date_input)
+            if (key := w.key) in KEYS.values()}
+
+
+def test_a_first_run_sends_the_filters_as_every_rerun_does() -> None:
+    """Defaults are the widgets' own arguments, not values set through Session State: a value set that way is sent
+    only in the run that sets it, so the browser would redraw every filter on the first change."""
+    at = start()
+    first = {key: w.proto.SerializeToString() for key, w in _filter_widgets(at).items()}
+    assert len(first) == len(KEYS) and not any(w.proto.set_value for w in _filter_widgets(at).values())
+    at.run()
+    assert {key: w.proto.SerializeToString() for key, w in _filter_widgets(at).items()} == first
+    shared = start({"format": "webinar"})  # a shared link's filter is set, and only that one
+    assert [key for key, w in _filter_widgets(shared).items() if w.proto.set_value] == [KEYS["formats"]]
+    assert shared.multiselect(key=KEYS["formats"]).value == ["webinar"]
+
+
 @pytest.mark.parametrize(
     ("query", "key", "value"),
     [

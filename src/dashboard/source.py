@@ -320,7 +320,8 @@ def sidebar_source(current: Chosen) -> None:
         ids = [c.id for c in items]
         labels = {c.id: capture_label(c) for c in items}
         shown = current.info.id if current.info is not None else ids[0]
-        if st.session_state.get(PICK_KEY) not in ids:
+        # written only when the picker's first option would not show it: see state._seed_from_url for why
+        if st.session_state.get(PICK_KEY) not in ids and (PICK_KEY in st.session_state or shown != ids[0]):
             st.session_state[PICK_KEY] = shown
         sb.selectbox("Capture shown", ids, key=PICK_KEY, on_change=_on_pick, format_func=labels.__getitem__,
                      help="Every page shows this capture; add captures below or on the Captures page.")

@@ -106,24 +106,33 @@ def _defaults(opts: FilterOptions) -> dict[str, object]:
     }
 
 
-def _seed_from_url(opts: FilterOptions) -> None:
-    """Put the URL's filters, as far as they exist in this schedule, into the widgets' state."""
+def _seed_from_url(opts: FilterOptions, *, fresh: bool) -> None:
+    """Put the URL's filters, as far as they exist in this schedule, into the widgets' state.
+
+    On a session's first run (``fresh``) only the filters that differ from their defaults are written: the
+    others' widgets draw their default arguments. A widget whose value is written here is sent with it as a
+    value to set, so the first rerun would send it again without, and the browser would redraw every filter
+    (about 30–70 ms of React work on each page's first filter change, ``benchmarks/bench_pages.py``).
+    """
     params = {k: st.query_params.get_all(k) for k in QUERY_KEYS if k in st.query_params}
     f, notes = from_query(params, opts)
-    state = st.session_state
-    for key, value in _defaults(opts).items():
-        state[key] = value
+    defaults = _defaults(opts)
+    seeded = dict(defaults)
     if opts.date_min and opts.date_max:
         start = max(opts.date_min, min(f.date_from or opts.date_min, opts.date_max))
         end = min(opts.date_max, max(f.date_to or opts.date_max, start))
         if (f.date_from and f.date_from != start) or (f.date_to and f.date_to != end):
             notes.append(f"dates outside the data ({opts.date_min:%-d %b} – {opts.date_max:%-d %b %Y}) "
                          f"were moved to {start:%-d %b} – {end:%-d %b}")
-        state[KEYS["dates"]] = (start, end)
-    state[KEYS["sections"]] = list(f.sections)
-    state[KEYS["undated"]] = f.include_undated
+        seeded[KEYS["dates"]] = (start, end)
+    seeded[KEYS["sections"]] = list(f.sections)
+    seeded[KEYS["undated"]] = f.include_undated
     for attr in ("formats", "audiences", "working_groups", "organisations", "themes"):
-        state[KEYS[attr]] = list(getattr(f, attr))
+        seeded[KEYS[attr]] = list(getattr(f, attr))
+    state = st.session_state
+    for key, value in seeded.items():
+        if not (fresh and key not in state and value == defaults[key]):
+            state[key] = value
     state[_NOTES] = notes
 
 
@@ -175,7 +184,7 @@ def sidebar_filters() -> View:
             last: Filters | None = st.session_state.get(_LAST_FILTERS)
             if last is not None:
                 st.query_params.from_dict({**_other_params(), **to_query(last)})
-        _seed_from_url(opts)
+        _seed_from_url(opts, fresh=_SEEDED_FOR not in st.session_state)
         st.session_state[_SEEDED_FOR] = current.key
     st.session_state[_SETTINGS] = {}
     acr = full.reference.acronyms()
@@ -183,9 +192,10 @@ def sidebar_filters() -> View:
     sb = st.sidebar
     sb.header("Filters")
     if opts.date_min and opts.date_max:
-        sb.date_input("Date range", min_value=opts.date_min, max_value=opts.date_max, key=KEYS["dates"],
-                      format="DD/MM/YYYY", help="Dated records between these days.")
-    sb.toggle("Include undated / TBD records", key=KEYS["undated"],
+        sb.date_input("Date range", value=(opts.date_min, opts.date_max), min_value=opts.date_min,
+                      max_value=opts.date_max, key=KEYS["dates"], format="DD/MM/YYYY",
+                      help="Dated records between these days.")
+    sb.toggle("Include undated / TBD records", value=True, key=KEYS["undated"],
               help="Records whose date is TBD, TBC or blank, including pipeline items.")
     sb.multiselect("Section", opts.sections, key=KEYS["sections"], placeholder="All sections",
                    format_func=lambda s: "Pipeline (details tbc)" if s == "pipeline" else "Schedule")
