@@ -39,11 +39,11 @@ else:
     left, right = st.columns(2)
     with left:
         url_setting("chg_old", ids[-2], ids, param="old")
-        old_id: int = st.selectbox("Older capture", ids, key="chg_old",
+        old_id: int = st.selectbox("Older capture", ids, index=len(ids) - 2, key="chg_old",
                                    format_func=lambda i: source.capture_label(by_id[i]))
     with right:
         url_setting("chg_new", ids[-1], ids, param="new")
-        new_id: int = st.selectbox("Newer capture", ids, key="chg_new",
+        new_id: int = st.selectbox("Newer capture", ids, index=len(ids) - 1, key="chg_new",
                                    format_func=lambda i: source.capture_label(by_id[i]))
     old, new = by_id[old_id], by_id[new_id]
     if old_id == new_id:

@@ -30,7 +30,8 @@ def data_tab(view: View, frames: dict[str, pd.DataFrame]) -> None:
     counts = {name: f"{name.capitalize()} ({len(frame)})" for name, frame in frames.items()}
     counts["dictionary"] = "Data dictionary"
     url_setting("data_table", "sessions", TABLES, param="table")
-    shown = st.segmented_control("Table", list(TABLES), format_func=counts.__getitem__, key="data_table",
+    shown = st.segmented_control("Table", list(TABLES), default="sessions", format_func=counts.__getitem__,
+                                 key="data_table",
                                  help="One table at a time; the dictionary says what every column means.")
     shown = shown or "sessions"
     if shown == "dictionary":

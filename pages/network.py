@@ -35,7 +35,7 @@ def _node(picked: list[str]) -> str:
 def network(view: View) -> None:
     """The people toggle (``?people=true``), the chart, the clicked node's records, bridges and downloads."""
     url_setting("net_people", False, param="people")
-    people = st.toggle("Show people as their own nodes", key="net_people",
+    people = st.toggle("Show people as their own nodes", value=False, key="net_people",
                        help="Off: people named as leads count for their organisation.")
     g = charts.derived(view, build_graph, people_as_nodes=people)
     state = widgets.chart(charts.figure(view, "network", "network", people=people), key="net_chart",

@@ -19,7 +19,8 @@ ui.page_header(view, "Timeline", "Each record on the 2020 calendar, one row per 
 def timeline(view: View) -> None:
     """The rows switch (kept in the URL as ``?rows=theme``) and the chart it changes."""
     url_setting("timeline_lanes", "group", list(ROWS), param="rows")
-    by = st.segmented_control("Rows", list(ROWS), format_func=ROWS.__getitem__, key="timeline_lanes") or "group"
+    by = st.segmented_control("Rows", list(ROWS), default="group", format_func=ROWS.__getitem__,
+                              key="timeline_lanes") or "group"
     widgets.chart(charts.figure(view, "timeline", "timeline", lane_by=by), key="timeline_chart",
                   min_width=MIN_WIDTH)
 

@@ -300,11 +300,12 @@ def _decode(text: str, default: T, options: Sequence[T] | None) -> tuple[T, bool
 def url_setting(key: str, default: T, options: Sequence[T] | None = None, *, param: str | None = None) -> T:
     """Keep the page-level widget ``key`` in step with the query parameter ``param`` (default: ``key``).
 
-    Call it just before drawing the widget, and draw the widget with ``key=key`` and *no* default/index
-    (its state is seeded here). On a session's first visit the widget starts from the URL's value (if it
-    is one of ``options``, or a bool/int like ``default``), else from the session's last choice, else
-    ``default``. The current value is written to the URL (left out when it equals ``default``) and
-    kept for when the page is visited again. Works inside ``@st.fragment`` too.
+    Call it just before drawing the widget, and draw the widget with ``key=key`` and ``default`` as its own
+    default (index, value). On a session's first visit the widget starts from the URL's value (if it is one
+    of ``options``, or a bool/int like ``default``), else from the session's last choice, else ``default``;
+    only a value other than ``default`` is set through Session State (see :func:`_seed_from_url` for why).
+    The current value is written to the URL (left out when it equals ``default``) and kept for when the
+    page is visited again. Works inside ``@st.fragment`` too.
 
     Returns:
         The widget's current value (``default`` when the widget holds None, e.g. a cleared segmented
@@ -312,7 +313,7 @@ def url_setting(key: str, default: T, options: Sequence[T] | None = None, *, par
 
     Example:
         >>> people = url_setting("net_people", False, param="people")  # doctest: +SKIP
-        >>> st.toggle("Show people as their own nodes", key="net_people")  # doctest: +SKIP
+        >>> st.toggle("Show people as their own nodes", value=False, key="net_people")  # doctest: +SKIP
     """
     name = param or key
     state = st.session_state
@@ -321,8 +322,9 @@ def url_setting(key: str, default: T, options: Sequence[T] | None = None, *, par
         value, ok = _decode(raw, default, options) if raw is not None else (default, False)
         if not ok:
             value = state.get(_SHADOW + key, default)
-        state[key] = value
-    value = state[key]
+        if value != default:
+            state[key] = value
+    value = state.get(key, default)
     if value is None or (options is not None and value not in options):
         value = default
     state[_SHADOW + key] = value

@@ -76,7 +76,7 @@ def measure_control(key: str = "bd_measure") -> str:
     """Records / Events switch kept in the URL (``?measure=Events``); returns "records" or "events"."""
     url_setting(key, "Records", ["Records", "Events"], param="measure")
     choice = st.segmented_control(
-        "Count", ["Records", "Events"], key=key,
+        "Count", ["Records", "Events"], default="Records", key=key,
         help="Records: rows of the schedule. Events: a record such as 'Listening Sessions (2)' counts twice; "
         "a publication or a bare placeholder counts as no event.",
     )
