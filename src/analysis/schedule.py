@@ -18,7 +18,7 @@ import gc
 import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -652,11 +652,10 @@ def _match_keys(cells: _Cells, parsed: _Parsed) -> ArrayLike:
     return keys.array.take(codes)
 
 
-def _sessions_frame(classified: Classified, cells: _Cells, parsed: _Parsed,
-                    themes: Callable[[], tuple[np.ndarray, list]], ids: ArrayLike, ref: Reference) -> pd.DataFrame:
-    """The sessions frame: one row per record (see :data:`SESSION_COLUMNS`).
-
-    ``themes`` gives :func:`_record_themes`' result; it is called once, after the columns before it are built.
+def _session_columns(classified: Classified, cells: _Cells, parsed: _Parsed, ids: ArrayLike, ref: Reference
+                     ) -> dict[str, Any]:
+    """The sessions frame's columns in order (see :data:`SESSION_COLUMNS`), "themes" and "gcm_objectives" still
+    None: :func:`_build` fills them in last (:func:`_theme_columns`), when the passes beside are done.
     """
     d_codes, dates, l_codes, leads, f_codes, fmts = (
         parsed.d_codes, parsed.dates, parsed.l_codes, parsed.leads, parsed.f_codes, parsed.fmts)
@@ -670,7 +669,7 @@ def _sessions_frame(classified: Classified, cells: _Cells, parsed: _Parsed,
     events = np.where(placeholder, 0, np.array([f.event_count for f in fmts], dtype=np.int64)[f_codes])
     links = classified.links
     topic_codes = cells.factorized("topic")[0]
-    return _frame({
+    return {
         "session_id": ids,
         "label": _labels(cells, parsed, source_line, ref),
         "section": _coded_column(classified.section),
@@ -698,11 +697,12 @@ def _sessions_frame(classified: Classified, cells: _Cells, parsed: _Parsed,
         "platform": _coded([f.platform for f in fmts], f_codes, _STR),
         "publication": _coded([f.publication for f in fmts], f_codes, _STR),
         "documents": _coded_column(cells.documents),
-        **_theme_columns(*themes()),
+        "themes": None,  # filled in last by _build; a key keeps its place when its value changes
+        "gcm_objectives": None,
         "placeholder": placeholder,
         "match_key": _match_keys(cells, parsed),
         "document_links": _objects([links.get(i, ()) for i in range(n)]) if links else _objects([()] * n),
-    }, SESSION_DTYPES)
+    }
 
 
 def _theme_columns(codes: np.ndarray, pairs: list[tuple[tuple[str, ...], tuple[int, ...]]]) -> dict[str, ArrayLike]:
@@ -827,16 +827,20 @@ def _build(classified: Classified, lines: list[str], meta: SourceMeta, ref: Refe
     ids = _session_ids(classified.section, cells)
     parsed = _parse_cells(cells, split(), year.year, ref)
     purpose_hits = start_theme_matrix(parsed.purposes, "purpose", ref, _beside())
-    sessions = _sessions_frame(classified, cells, parsed, lambda: _record_themes(
-        cells, parsed, topic_hits(), purpose_hits(), year.year, ref), ids, ref)
-    session_ids = sessions["session_id"].array
-    source_line = sessions["source_line"].to_numpy()
+    columns = _session_columns(classified, cells, parsed, ids, ref)
+    session_ids, source_line = columns["session_id"], columns["source_line"]
+    leads = _leads_frame(parsed, session_ids, source_line, ref)
+    audiences = _audiences_frame(parsed, session_ids, source_line)
+    lines_frame = _lines_frame(classified, lines, session_ids)
+    problems = _problems_frame(classified, cells, parsed, year, ids, ref)
+    # last, so that the theme passes beside have had all of the above to finish
+    columns.update(_theme_columns(*_record_themes(cells, parsed, topic_hits(), purpose_hits(), year.year, ref)))
     return Schedule(
-        sessions=sessions,
-        leads=_leads_frame(parsed, session_ids, source_line, ref),
-        audiences=_audiences_frame(parsed, session_ids, source_line),
-        lines=_lines_frame(classified, lines, session_ids),
-        problems=_problems_frame(classified, cells, parsed, year, ids, ref),
+        sessions=_frame(columns, SESSION_DTYPES),
+        leads=leads,
+        audiences=audiences,
+        lines=lines_frame,
+        problems=problems,
         meta=_with_year(meta, year),
         reference=ref,
     )
