@@ -655,12 +655,7 @@ def start_purpose_split(cells: Sequence[str | None], executor: Executor | None =
     be split (:data:`_PY_TEXT`), go to :func:`split_purpose`, and so do the few purposes short enough to be a
     TBD marker or empty.
     """
-    plan = _split_plan(pa.array(cells, type=pa.large_string()))
-    table: Future[pa.Table] = Future()
-    if executor is not None:
-        table = executor.submit(plan.to_table, use_threads=False)
-    else:
-        table.set_result(plan.to_table(use_threads=True))
+    table = _run(_split_plan(pa.array(cells, type=pa.large_string())), executor)
 
     def finish() -> PurposeSplit:
         got = table.result()
@@ -717,8 +712,7 @@ def _split_plan(texts: pa.Array) -> acero.Declaration:
          "py": pc.field("py")},
     ]
     return acero.Declaration.from_sequence([
-        acero.Declaration("table_source", acero.TableSourceNodeOptions(
-            pa.Table.from_batches(rows.to_batches(max_chunksize=_BATCH_ROWS), rows.schema))),
+        _batched_source(rows),
         *(acero.Declaration("project", acero.ProjectNodeOptions(list(step.values()), list(step))) for step in steps),
     ])
 
@@ -925,11 +919,25 @@ def _match_plan(texts: pa.Array, patterns: list[str]) -> acero.Declaration:
                                                                         ignore_case=True), 1 << (j - g.start), 0)
                                     for j in g]), 0) for g in groups]
     return acero.Declaration.from_sequence([
-        acero.Declaration("table_source", acero.TableSourceNodeOptions(
-            pa.Table.from_batches(rows.to_batches(max_chunksize=_BATCH_ROWS), rows.schema))),
+        _batched_source(rows),
         acero.Declaration("project", acero.ProjectNodeOptions(
             [pc.field("row"), *packed], ["row", *(str(i) for i in range(len(groups)))])),
     ])
+
+
+def _batched_source(rows: pa.Table) -> acero.Declaration:
+    """An Acero source of ``rows`` in batches of :data:`_BATCH_ROWS` (run on pyarrow's threads, in parallel)."""
+    return acero.Declaration("table_source", acero.TableSourceNodeOptions(
+        pa.Table.from_batches(rows.to_batches(max_chunksize=_BATCH_ROWS), rows.schema)))
+
+
+def _run(plan: acero.Declaration, executor: Executor | None) -> Future[pa.Table]:
+    """The plan's table: run on ``executor`` (one thread, the GIL let go meanwhile), or now on pyarrow's threads."""
+    if executor is not None:
+        return executor.submit(plan.to_table, use_threads=False)
+    done: Future[pa.Table] = Future()
+    done.set_result(plan.to_table(use_threads=True))
+    return done
 
 
 def _unpacked(table: pa.Table, n: int, k: int) -> np.ndarray:
@@ -965,12 +973,7 @@ def start_theme_matrix(values: Sequence[str | None] | pa.Array, part: str, ref: 
     in_re2 = {k: p for k, p in patterns.items() if p is not None and _re2_accepts(p)}
     table: Future[pa.Table] | None = None
     if n and in_re2:
-        plan = _match_plan(texts, list(in_re2.values()))
-        if executor is not None:
-            table = executor.submit(plan.to_table, use_threads=False)
-        else:
-            table = Future()
-            table.set_result(plan.to_table(use_threads=True))
+        table = _run(_match_plan(texts, list(in_re2.values())), executor)
 
     def finish() -> np.ndarray:
         out = np.zeros((n, m), dtype=bool)
