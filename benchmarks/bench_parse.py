@@ -349,8 +349,8 @@ STAGES = (
     ("_default_year", "default year"), ("_parse_cells", "dates, leads, formats without purposes"),
     ("start_theme_matrix", "themes: texts to Arrow, RE2 passes begun"), ("_session_ids", "session ids (hashes)"),
     ("_record_themes", "themes per record (the passes done beside)"),
-    ("_session_columns", "sessions columns (themes apart)"), ("_labels", "  of which labels"),
-    ("_match_keys", "  of which match keys"),
+    ("_session_columns", "sessions columns (themes, keys apart)"), ("_labels", "  of which labels"),
+    ("_match_keys", "match keys (topics normalised beside)"),
     ("_leads_frame", "leads frame"), ("_audiences_frame", "audiences frame"), ("_lines_frame", "lines frame"),
     ("_problems_frame", "problems frame"),
 )

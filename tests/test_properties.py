@@ -15,7 +15,7 @@ from schedule_pages import CHROME, HEADER, PREAMBLE, SEPARATOR, source_line_coun
 
 from analysis import Schedule, ScheduleError, load_reference, load_schedule
 from analysis.fields import _titled_person, classify_themes, format_category, is_tbd, parse_format_cell, parse_leads
-from analysis.reader import ROLES
+from analysis.reader import ROLES, LineRows, _first_rows, _preamble, _Table, classify, decode, split_lines
 from analysis.schedule import _KEY_CHARS, _normalised
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -203,6 +203,32 @@ def test_messy_pages_are_read_record_for_record(case: tuple[bytes, list[str], li
     elif encoding != "cp1252":
         assert not (s.problems["field"] == "encoding").any()
     assert s.meta.preamble in ((), (PREAMBLE,))
+
+
+def classify_line_by_line(lines: list[str]) -> _Table:
+    """The table as :meth:`_Table.read_line` reads it, one line at a time (the reference for the quick path)."""
+    rows = LineRows(lines)
+    table = _Table(lines, rows, load_reference().source, True)
+    table.find_header(_first_rows(rows.cells, len(lines)))
+    for i in range(table.start, len(lines)):
+        table.read_line(i)
+    _preamble(lines, table.start, table.roles, rows)
+    return table
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(messy_page().map(lambda case: decode(case[0], "page")[0]), TABLEISH))
+def test_the_quick_path_for_new_records_reads_every_line_as_read_line_does(text: str) -> None:
+    lines = split_lines(text)
+    try:
+        quick = classify(lines, load_reference().source, "page")
+    except ScheduleError:
+        assume(False)
+    slow = classify_line_by_line(lines)
+    assert quick.roles == slow.roles and quick.owner == slow.owner
+    assert (quick.line_no, quick.section, quick.section_title, quick.cells, quick.pipes) == (
+        slow.rec_line, slow.rec_section, slow.rec_title, slow.rec_cells, slow.rec_pipes)
+    assert quick.continued_on == slow.continued_on and quick.problems == slow.problems
 
 
 # ----------------------------------------------------------------------------------- field parsers

@@ -636,26 +636,38 @@ def _normalised(texts: pd.Series) -> pd.Series:
     return out.str.replace("^the ", "", regex=True)
 
 
-def _match_keys(cells: _Cells, parsed: _Parsed) -> ArrayLike:
+def _text_keys(texts: pa.Array) -> pa.Array:
+    """:func:`_normalised` of Arrow texts, as Arrow (its kernels let go of the GIL, so it can run beside)."""
+    return pa.array(_normalised(pd.Series(pd.array(texts, dtype=_STR))).array).cast(pa.large_string())
+
+
+def _match_keys(cells: _Cells, parsed: _Parsed, topic_keys: pa.Array) -> ArrayLike:
     """Per record: normalised topic (a publication title when the topic is TBD), sorted canonical leads and
-    working group, joined by "|". No date, so a record keeps its key when it is rescheduled."""
+    working group, joined by "|". No date, so a record keeps its key when it is rescheduled.
+
+    ``topic_keys`` are the distinct topics' keys (:func:`_text_keys` of the topics, a missing one as "").
+    """
     name_keys: dict[str, str] = {}  # canonical name → its key, each computed once
     lead_keys = ["+".join(sorted({name_keys.get(lead.name) or name_keys.setdefault(lead.name, norm_key(lead.name))
                                   for lead in x.leads})) + f"|{x.working_group or ''}" for x in parsed.leads]
     topic_codes, topics = cells.factorized("topic")
     pub_codes, pubs = _factorize([f.publication for f in parsed.fmts])
-    codes, combos = _cross((topic_codes, len(topics)), (pub_codes[parsed.f_codes], len(pubs)),
-                           (parsed.l_codes, len(lead_keys)))
-    whats = [topics[t] if topics[t] and topics[t] != TBD else pubs[p] or topics[t] or "" for t, p, _ in combos]
-    keys = _normalised(pd.Series(whats, dtype=_STR)) + "|" + pd.Series([lead_keys[k] for _, _, k in combos],
-                                                                        dtype=_STR)
-    return keys.array.take(codes)
+    pub_codes = pub_codes[parsed.f_codes]
+    # a record without a topic of its own is known by its publication, when it names one
+    by_pub = (np.array([not t or t == TBD for t in topics], dtype=bool)[topic_codes]
+              & np.array([bool(p) for p in pubs], dtype=bool)[pub_codes])
+    pub_keys = _text_keys(pa.array([p or "" for p in pubs], pa.large_string()))
+    what = pc.if_else(by_pub, pub_keys.take(pub_codes), topic_keys.take(topic_codes))
+    keys = pc.binary_join_element_wise(what, pa.array(lead_keys, pa.large_string()).take(parsed.l_codes),
+                                      pa.scalar("|", pa.large_string()))
+    return pd.array(keys, dtype=_STR)
 
 
 def _session_columns(classified: Classified, cells: _Cells, parsed: _Parsed, ids: ArrayLike, ref: Reference
                      ) -> dict[str, Any]:
-    """The sessions frame's columns in order (see :data:`SESSION_COLUMNS`), "themes" and "gcm_objectives" still
-    None: :func:`_build` fills them in last (:func:`_theme_columns`), when the passes beside are done.
+    """The sessions frame's columns in order (see :data:`SESSION_COLUMNS`); "themes", "gcm_objectives" and
+    "match_key" are still None: :func:`_build` fills them in last (:func:`_theme_columns`, :func:`_match_keys`),
+    when the work beside for them is done.
     """
     d_codes, dates, l_codes, leads, f_codes, fmts = (
         parsed.d_codes, parsed.dates, parsed.l_codes, parsed.leads, parsed.f_codes, parsed.fmts)
@@ -700,7 +712,7 @@ def _session_columns(classified: Classified, cells: _Cells, parsed: _Parsed, ids
         "themes": None,  # filled in last by _build; a key keeps its place when its value changes
         "gcm_objectives": None,
         "placeholder": placeholder,
-        "match_key": _match_keys(cells, parsed),
+        "match_key": None,
         "document_links": _objects([links.get(i, ()) for i in range(n)]) if links else _objects([()] * n),
     }
 
@@ -822,7 +834,9 @@ def _build(classified: Classified, lines: list[str], meta: SourceMeta, ref: Refe
     cells = _record_cells(classified, ref)
     # the purpose split and the theme matching run beside the rest, from as soon as their texts are known
     split = start_purpose_split(cells.factorized("fmt")[1], _beside())
-    topic_hits = start_theme_matrix(pc.fill_null(cells.distinct_arrow("topic"), ""), "topic", ref, _beside())
+    topics = pc.fill_null(cells.distinct_arrow("topic"), "")
+    topic_keys = _beside().submit(_text_keys, topics)
+    topic_hits = start_theme_matrix(topics, "topic", ref, _beside())
     year = _default_year(cells, classified, meta, ref)
     ids = _session_ids(classified.section, cells)
     parsed = _parse_cells(cells, split(), year.year, ref)
@@ -833,7 +847,8 @@ def _build(classified: Classified, lines: list[str], meta: SourceMeta, ref: Refe
     audiences = _audiences_frame(parsed, session_ids, source_line)
     lines_frame = _lines_frame(classified, lines, session_ids)
     problems = _problems_frame(classified, cells, parsed, year, ids, ref)
-    # last, so that the theme passes beside have had all of the above to finish
+    # last, so that the work beside has had all of the above to finish
+    columns["match_key"] = _match_keys(cells, parsed, topic_keys.result())
     columns.update(_theme_columns(*_record_themes(cells, parsed, topic_hits(), purpose_hits(), year.year, ref)))
     return Schedule(
         sessions=_frame(columns, SESSION_DTYPES),
