@@ -7,7 +7,7 @@ import streamlit as st
 
 from analysis.dictionary import COLUMNS, data_dictionary
 from analysis.export import to_csv_bytes, to_xlsx_bytes
-from dashboard import tables, ui, widgets
+from dashboard import charts, tables, ui, widgets
 from dashboard.state import View, current_view, url_setting
 
 TABLES = ("sessions", "leads", "audiences", "problems", "dictionary")
@@ -46,7 +46,7 @@ def data_tab(view: View, frames: dict[str, pd.DataFrame]) -> None:
     everything = st.toggle("Show all columns", key="data_all_columns",
                            help="Off: the columns read first. On: every column, including identifiers.")
     order = tables.ordered_columns(shown, frame) if everything else tables.first_columns(shown, frame)
-    display = tables.display_frame(frame)
+    display = charts.derived(view, tables.shown_table, name=shown)
     st.dataframe(display, hide_index=True, column_order=order, column_config=_config(shown, display),
                  key=f"data_{shown}")
     st.download_button(f"Download {shown} (CSV)", lambda: to_csv_bytes(frame), file_name=f"{shown}.csv",
@@ -57,15 +57,7 @@ view = current_view()
 widgets.page_css()
 ui.page_header(view, "Data & export", "The tidy tables behind every chart, filtered like the rest of the app. "
                "Every value keeps the source line it came from. Downloads neutralise spreadsheet formulas.")
-s = view.schedule
-ids = set(s.sessions["session_id"])
-problems = view.full.problems
-frames = {
-    "sessions": s.sessions,
-    "leads": s.leads,
-    "audiences": s.audiences,
-    "problems": problems[problems["session_id"].isin(ids) | problems["session_id"].isna()],
-}
+frames = charts.derived(view, tables.data_tables)
 as_of = view.full.meta.as_of
 stem = f"outreach-coverage-{as_of:%Y-%m-%d}" if as_of else "outreach-coverage"
 # Files are built only when a download is clicked, not on every rerun.

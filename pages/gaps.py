@@ -4,7 +4,7 @@ its source lines, the completeness chart, the backlog over captures, and the rea
 import pandas as pd
 import streamlit as st
 
-from analysis.aggregate import chase_list, source_text
+from analysis.aggregate import source_text
 from analysis.history_figures import backlog_figure
 from dashboard import charts, ui, widgets
 from dashboard.state import View, current_view
@@ -72,7 +72,7 @@ ui.page_header(view, "Gaps", "The chase list: every item still missing a date, a
                "who leads it and what to ask for, most missing first.")
 if ui.require_records(view):
     hist = widgets.history(view)
-    chase = chase_list(view.schedule, hist.ageing)
+    chase = widgets.chase(view, hist)
     split = charts.derived(view, widgets.timing_counts)
     s = view.schedule.sessions
     widgets.metric_strip([

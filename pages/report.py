@@ -40,7 +40,7 @@ with st.container(key="report_head"):
     st.title(REPORT_TITLE, anchor=False)
     st.caption(f"Filters: {ui.md_escape(view.description)} · {ui.md_escape(view.full.meta.citation)}")
 if ui.require_records(view):
-    st.html(f"<style>{METRICS_CSS}</style>{metrics_strip(view.schedule)}")
+    st.html(f"<style>{METRICS_CSS}</style>{charts.derived(view, metrics_strip)}")
     figs = charts.report(view)
     # One chart per row: each keeps the width it needs (the printable HTML report is laid out for paper).
     widgets.chart(figs["timeline"], key="report_timeline", min_width=640)
@@ -48,5 +48,5 @@ if ui.require_records(view):
     widgets.chart(figs["network"], key="report_network", min_width=560)
     st.markdown("**Open gaps**")
     with st.container(key="report_gaps"):
-        widgets.text_table(open_gaps(view.schedule))
+        widgets.text_table(charts.derived(view, open_gaps))
 ui.footer(view)

@@ -145,6 +145,16 @@ def test_data_page_with_an_empty_table_says_so() -> None:
     assert EMPTY_MESSAGE in [i.value for i in at.info]
 
 
+def test_data_page_problems_follow_the_filters() -> None:
+    # The bundled page's problems: two on schedule records (lines 11 and 13) and one on the pipeline's bare TBD row.
+    everything = start(page="data")
+    everything.button_group(key="data_table").set_value("problems").run()
+    assert sorted(everything.dataframe[0].value["line_no"]) == [11, 13, 22]
+    pipeline = start({"section": "pipeline"}, page="data")
+    pipeline.button_group(key="data_table").set_value("problems").run()
+    assert pipeline.dataframe[0].value["line_no"].tolist() == [22]
+
+
 # ------------------------------------------------------------------------------ filters act on what is shown
 
 

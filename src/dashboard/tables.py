@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis import Schedule
+
 EMPTY = "–"
 """What an empty cell shows."""
 
@@ -70,6 +72,24 @@ def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
         else:
             out[col] = series.map(_cell).astype(object)
     return out
+
+
+def data_tables(schedule: Schedule) -> dict[str, pd.DataFrame]:
+    """The Data page's tables of a filtered schedule: its sessions, leads and audiences, and the reader's
+    problems on its records or on no record (the problems of a subset are the whole source's)."""
+    problems = schedule.problems
+    ids = set(schedule.sessions["session_id"])
+    return {
+        "sessions": schedule.sessions,
+        "leads": schedule.leads,
+        "audiences": schedule.audiences,
+        "problems": problems[problems["session_id"].isin(ids) | problems["session_id"].isna()],
+    }
+
+
+def shown_table(schedule: Schedule, name: str) -> pd.DataFrame:
+    """:func:`display_frame` of one of :func:`data_tables`."""
+    return display_frame(data_tables(schedule)[name])
 
 
 def type_in_words(series: pd.Series) -> str:

@@ -18,6 +18,7 @@ from analysis import Schedule, aggregate, figures, network
 from analysis import ageing as ageing_mod
 from analysis.aggregate import HELD, PLANNED
 from analysis.aggregate import UNDATED_TIMING as UNDATED
+from analysis.filters import Filters
 from analysis.store import CaptureInfo
 
 from . import source, ui
@@ -188,21 +189,35 @@ class History:
     captures: int
     ageing: pd.DataFrame | None
     backlog: pd.DataFrame
+    key: tuple[object, ...] = ()
+    """The stored captures and the chosen one, for caches of anything computed from this history."""
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _history(signature: tuple[tuple[object, ...], ...], chosen_id: int | None,
-             _pairs: list[tuple[CaptureInfo, Schedule]]) -> History:
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _history(key: tuple[object, ...], chosen_id: int | None, _pairs: list[tuple[CaptureInfo, Schedule]]) -> History:
     table = None
     if chosen_id is not None and len(_pairs) >= 2 and ageing_mod.has_history(_pairs, chosen_id):
         table = ageing_mod.ageing(_pairs, chosen_id)
-    return History(len(_pairs), table, ageing_mod.backlog(_pairs))
+    return History(len(_pairs), table, ageing_mod.backlog(_pairs), key)
 
 
 def history(view: View) -> History:
-    """Ageing and backlog over the stored captures (none without a store); computed once per set of captures."""
+    """Ageing and backlog over the stored captures (none without a store); computed once per set of captures
+    and shared by every session: read it, never change it."""
     infos = source.captures()
     pairs = [(info, source.schedule_of(info)) for info in infos]
-    signature = tuple((i.id, i.sha256, str(i.as_of), i.partial) for i in infos)
     chosen = view.capture.id if view.capture is not None else None
-    return _history(signature, chosen, pairs)
+    key = (tuple((i.id, i.sha256, str(i.as_of), i.partial) for i in infos), chosen)
+    return _history(key, chosen, pairs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _chase(key: str, filters: Filters, history_key: tuple[object, ...], _schedule: Schedule,
+           _ageing: pd.DataFrame | None) -> pd.DataFrame:
+    return aggregate.chase_list(_schedule, _ageing)
+
+
+def chase(view: View, hist: History) -> pd.DataFrame:
+    """:func:`analysis.aggregate.chase_list` of the view, aged by ``hist``: once per data, filters and captures,
+    shared by every session (read it, never change it)."""
+    return _chase(view.key, view.filters, hist.key, view.schedule, hist.ageing)
