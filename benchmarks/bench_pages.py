@@ -10,7 +10,8 @@ way (``python -m streamlit run <script> --server.headless true --server.address 
   saved once (``benchmarks/scenes.py``, through Streamlit's AppTest): its sidebar and main area with no filter
   and with Format = "webinar". The floor page draws the page's own Plotly figures from that saved JSON with
   ``st.plotly_chart`` (same number, kinds, sizes, keys and config), the same sidebar widgets (same keys,
-  labels, options and defaults) and the same text, metrics and tables, with no data work and no cache;
+  labels, options and defaults), the same text, metrics and tables, and the page's own style rules and container
+  keys, with no data work and no cache;
 * **bare**: ``benchmarks/bare_page.py``, one Plotly bar chart and the same Format multiselect.
 
 The interaction is the same on all three: open the sidebar's Format multiselect, pick "webinar" (Streamlit 1.67

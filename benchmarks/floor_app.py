@@ -3,8 +3,9 @@
 Run with ``BENCH_SCENES=<folder> streamlit run benchmarks/floor_app.py`` after ``scenes.capture`` has saved the
 scenes. Each page has the dashboard's URL path, its sidebar widgets (same keys, labels, options and defaults)
 and its main area (the same Plotly figures, drawn with ``st.plotly_chart`` from the page's own figure JSON;
-the same text, metrics and tables). Choosing "webinar" in the sidebar's Format multiselect draws the page as
-the dashboard draws it with that filter; changing a page-local control (``scenes.LOCAL``) draws the page as the
+the same text, metrics and tables), with the page's own style rules and its containers under their keys (the
+classes those rules select). Choosing "webinar" in the sidebar's Format multiselect draws the page as the
+dashboard draws it with that filter; changing a page-local control (``scenes.LOCAL``) draws the page as the
 dashboard draws it with that change (the whole script reruns: the floor has no fragments). No data is read or
 computed here: the script only loads the saved JSON and draws it.
 """
@@ -29,8 +30,11 @@ def _page(name: str) -> Callable[[], None]:
         for key, before in scene.get("local", {}).items():  # a page-local control changed: that drawing
             if state == "all" and key in st.session_state and st.session_state[key] != before:
                 state = f"local:{key}"
-        replay(st.sidebar, scene["states"][state]["sidebar"])
-        replay(st._main, scene["states"][state]["main"])
+        drawn = scene["states"][state]
+        for style in drawn.get("styles", ()):
+            st.html(style)
+        replay(st.sidebar, drawn["sidebar"])
+        replay(st._main, drawn["main"])
 
     draw.__name__ = f"floor_{name}"
     return draw

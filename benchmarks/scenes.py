@@ -6,12 +6,15 @@ the sidebar and the main area twice: with no filter, and with Format = "webinar"
 work: Plotly charts through ``st.plotly_chart`` with the page's own figure JSON, key and config; widgets through
 their ``st.*`` call with the same key, label, options and default; layout blocks (columns, containers,
 expanders, popovers, tabs) as the same blocks; every other element (text, metrics, tables) as the very element
-the app sent. Whatever cannot be replayed is listed in the scene's ``skipped`` and printed by the benchmark.
+the app sent; the page's own style rules again through ``st.html``, and containers with their keys (the
+classes those rules select). Whatever cannot be replayed is listed in the scene's ``skipped`` and printed by
+the benchmark.
 
 A page with page-local controls (:data:`LOCAL`) also has, per control, the page drawn with that control changed
 (state ``"local:<key>"``) and the value the floor's widget holds before the change (``"local": {key: value}``).
 
-A scene file is JSON: ``{"page", "path", "title", "states": {"all": {"sidebar": [...], "main": [...]},
+A scene file is JSON: ``{"page", "path", "title", "states": {"all": {"sidebar": [...], "main": [...],
+"styles": [...]},
 "webinar": {...}, "local:<key>": {...}}, "local": {...}, "skipped": [...], "script_ms": {...}}``.
 """
 
@@ -152,6 +155,7 @@ def _block(node: Any, skipped: list[str]) -> Node:
         fc = p.flex_container
         return {
             "kind": "container",
+            "key": _key(p.id),
             "horizontal": fc.direction == 2,
             "gap": _GAPS.get(fc.gap_config.gap_size),
             "children": children,
@@ -207,7 +211,11 @@ def _tree(node: Any, skipped: list[str]) -> list[Node]:
 
 
 def _state(at: Any, skipped: list[str]) -> Node:
-    return {"sidebar": _tree(at.sidebar, skipped), "main": _tree(at.main, skipped)}
+    """The sidebar, the main area and the page's style rules (``st.html`` of ``<style>`` only, which Streamlit
+    sends to its event container), as scene nodes."""
+    events = at._tree.children.get(2)
+    styles = [c.proto.body for c in events.children.values() if c.type == "html"] if events is not None else []
+    return {"sidebar": _tree(at.sidebar, skipped), "main": _tree(at.main, skipped), "styles": styles}
 
 
 def _timed(run: Any) -> float:
@@ -385,7 +393,8 @@ def replay(dg: Any, nodes: list[Node]) -> None:
             for column, child in zip(columns, n["children"], strict=True):
                 replay(column, child["children"])
         elif kind in ("container", "column"):
-            replay(dg.container(horizontal=n.get("horizontal", False), gap=n.get("gap") or "small"), n["children"])
+            box = dg.container(horizontal=n.get("horizontal", False), gap=n.get("gap") or "small", key=n.get("key"))
+            replay(box, n["children"])
         elif kind == "expander":
             replay(dg.expander(n["label"], expanded=n["expanded"], icon=n["icon"]), n["children"])
         elif kind == "popover":
