@@ -191,11 +191,12 @@ def sidebar_filters() -> View:
     source.sidebar_source(current)
     sb = st.sidebar
     sb.header("Filters")
+    defaults = _defaults(opts)  # the widgets' own defaults: the same values Reset filters writes
     if opts.date_min and opts.date_max:
-        sb.date_input("Date range", value=(opts.date_min, opts.date_max), min_value=opts.date_min,
+        sb.date_input("Date range", value=defaults[KEYS["dates"]], min_value=opts.date_min,
                       max_value=opts.date_max, key=KEYS["dates"], format="DD/MM/YYYY",
                       help="Dated records between these days.")
-    sb.toggle("Include undated / TBD records", value=True, key=KEYS["undated"],
+    sb.toggle("Include undated / TBD records", value=defaults[KEYS["undated"]], key=KEYS["undated"],
               help="Records whose date is TBD, TBC or blank, including pipeline items.")
     sb.multiselect("Section", opts.sections, key=KEYS["sections"], placeholder="All sections",
                    format_func=lambda s: "Pipeline (details tbc)" if s == "pipeline" else "Schedule")
