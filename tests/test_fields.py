@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import random
 import re
+import string
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from analysis.fields import (
     _BATCH_ROWS,
     _LOWER_GROWS,
+    RE2_I_FOLDS,
     SPACES,
     PurposeSplit,
     classify_themes,
@@ -606,3 +608,19 @@ def test_the_purpose_split_knows_python_s_whitespace_and_case_mappings() -> None
     # only ASCII letters, İ and the Kelvin sign lower to ASCII letters; "k" is in no label
     to_ascii = {c for c in every if not c.isascii() and any(x.isascii() and x.isalpha() for x in c.lower())}
     assert to_ascii == {"\u0130", "\u212a"} and "k" not in "formataudiencepurpose"
+
+
+def test_the_theme_passes_match_letters_as_python_does_ignoring_case() -> None:
+    """Over every code point: RE2 ignoring case, once RE2_I_FOLDS are written as "i", matches the same
+    characters to each ASCII letter as Python's re does (a new Python or pyarrow may change this)."""
+    every = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    folded = pa.array(["i" if c in RE2_I_FOLDS else c for c in every])
+    re2_letter = pc.match_substring_regex(folded, "^[a-z]$", ignore_case=True).to_pylist()
+    py_letter = re.compile("[a-z]", re.IGNORECASE).fullmatch
+    candidates = sorted({c for c, hit in zip(every, re2_letter, strict=True) if hit} | set(filter(py_letter, every)))
+    folded_candidates = pa.array(["i" if c in RE2_I_FOLDS else c for c in candidates])
+    for letter in string.ascii_lowercase:
+        re2 = pc.match_substring_regex(folded_candidates, f"^{letter}$", ignore_case=True).to_pylist()
+        python = [re.fullmatch(letter, c, re.IGNORECASE) is not None for c in candidates]
+        assert re2 == python, letter
+    assert classify_themes("", "\u0130mmigration detention", None, load_reference())[0] == ("detention",)

@@ -255,6 +255,7 @@ def brute_force_themes(topic: str, purpose: str, wg: str | None) -> tuple[tuple[
 @given(st.lists(st.one_of(st.sampled_from(THEME_WORDS), st.text(max_size=6)), max_size=5).map(" ".join),
        st.lists(st.sampled_from(THEME_WORDS), max_size=4).map(" ".join),
        st.sampled_from([None, "", "WG2", "WG3", "WG4", "WG5", "WG6", "WG9"]))
+@example("", "\u0130mmigration detention", None)  # İ: Python's re reads it as i ignoring case, RE2 does not
 def test_theme_shortcuts_give_the_same_themes_as_every_pattern(topic: str, purpose: str, wg: str | None) -> None:
     assert classify_themes(topic, purpose, wg, REF) == brute_force_themes(topic, purpose, wg)
 

@@ -906,20 +906,30 @@ _PACKED = 62
 """Patterns whose flags are packed into one int64 column by :func:`_match_plan`."""
 
 
+RE2_I_FOLDS = "\u0130\u0131"
+"""The characters Python's ``re`` matches to ``i`` when ignoring case and RE2 does not (İ and dotless ı):
+:func:`_match_plan` writes them as ``i`` before its RE2 passes, so both read a text alike."""
+
+
 def _match_plan(texts: pa.Array, patterns: list[str]) -> acero.Declaration:
     """An Acero plan giving, per text, which patterns match it (ignoring case), read by :func:`_unpacked`.
 
-    Every pattern runs as one RE2 pass over all the texts (pyarrow's kernel). The flags come back packed as
-    bits of integer columns, beside each text's row number: running the plan takes the GIL once, not once
-    per pattern. Missing texts match nothing. All patterns must pass :func:`_re2_accepts`.
+    Every pattern runs as one RE2 pass over all the texts (pyarrow's kernel), after :data:`RE2_I_FOLDS` are
+    written as ``i``. The flags come back packed as bits of integer columns, beside each text's row number:
+    running the plan takes the GIL once, not once per pattern. Missing texts match nothing. All patterns must
+    pass :func:`_re2_accepts`.
     """
     rows = pa.Table.from_arrays([texts, pa.array(np.arange(len(texts)))], names=["text", "row"])
+    folded = pc.field("text")
+    for c in RE2_I_FOLDS:
+        folded = pc.replace_substring(folded, c, "i")
     groups = [range(start, min(start + _PACKED, len(patterns))) for start in range(0, len(patterns), _PACKED)]
     packed = [pc.coalesce(_bit_sum([pc.if_else(pc.match_substring_regex(pc.field("text"), patterns[j],
                                                                         ignore_case=True), 1 << (j - g.start), 0)
                                     for j in g]), 0) for g in groups]
     return acero.Declaration.from_sequence([
         _batched_source(rows),
+        acero.Declaration("project", acero.ProjectNodeOptions([folded, pc.field("row")], ["text", "row"])),
         acero.Declaration("project", acero.ProjectNodeOptions(
             [pc.field("row"), *packed], ["row", *(str(i) for i in range(len(groups)))])),
     ])
