@@ -7,6 +7,7 @@ import random
 import time
 from collections import Counter
 from itertools import combinations
+from pathlib import Path
 
 import networkx as nx
 import pandas as pd
@@ -29,6 +30,7 @@ from analysis.network import (
     layout,
     node_records,
     place_labels,
+    text_width_em,
 )
 
 IDC = "International Detention Coalition"
@@ -389,6 +391,31 @@ def _boxes(g: nx.Graph, pos: dict, placed: dict[str, str], width: float, height:
     (x0, _), (y0, _), scale = data_scale(pos, width, height)
     return [label_box((pos[n][0] - x0) * scale, (pos[n][1] - y0) * scale, str(g.nodes[n]["label"]), where, font,
                       sizes[n]) for n, where in placed.items()]
+
+
+def test_label_width_follows_the_letters_not_their_count() -> None:
+    """Helvetica's published widths: O 0.778, H/C/R 0.722, I 0.278, E 0.667, D 0.722 em. Five capitals can
+    differ by an em; an accented letter is as wide as its base; a CJK character a full em."""
+    assert text_width_em("OHCHR") == pytest.approx(0.778 + 3 * 0.722 + 0.722)
+    assert text_width_em("IHEID") == pytest.approx(2 * 0.278 + 0.722 + 0.667 + 0.722)
+    assert text_width_em("OHCHR") - text_width_em("IHEID") > 0.9
+    assert text_width_em("Zoë") == text_width_em("Zoe")
+    assert text_width_em("東京") == pytest.approx(2.0)
+    assert text_width_em("") == 0
+    box = label_box(0, 0, "OHCHR", "top center", 13, 10)
+    assert box.x1 - box.x0 == pytest.approx(text_width_em("OHCHR") * 13)
+
+
+def test_label_widths_match_a_metric_compatible_font_when_installed() -> None:
+    """Every printable ASCII character's width matches Liberation Sans (metric-compatible with Arial and
+    Helvetica, the fonts the labels fall back to) to a thousandth of an em."""
+    image_font = pytest.importorskip("PIL.ImageFont")
+    path = Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf")
+    if not path.exists():
+        pytest.skip(f"{path} not installed")
+    font = image_font.truetype(str(path), 1000)
+    for code in range(32, 127):
+        assert text_width_em(chr(code)) == pytest.approx(font.getlength(chr(code)) / 1000, abs=0.0015), chr(code)
 
 
 @pytest.mark.parametrize("people", [False, True])

@@ -800,10 +800,11 @@ def heatmap_figure(grid: pd.DataFrame, ctx: ChartContext, measure: str = "record
 
 NETWORK_HEIGHT = 640
 LABEL_FONT = 13
-LABEL_WIDTH_PX = 320
-"""Plot-area width (px) for which network labels are placed without collisions: a phone's. The axes
-autorange with equal scales, so a wider plot only spreads the markers further apart under labels of the
-same pixel size."""
+LABEL_WIDTH_PX = 280
+"""Plot-area width (px) from which network labels are placed without collisions: a 360 px phone's column less
+the margins. The page gives the chart a wider box on phones, but it can be drawn at the column's width for a
+moment first; the labels hold there too. The axes keep equal scales, so a wider plot only spreads the markers
+further apart under labels of the same pixel size."""
 LAYOUT_PAD = 0.6
 """Layout units of room around the outermost nodes (as in :func:`~analysis.network.data_scale`)."""
 NETWORK_MARGIN = dict(t=HEADER_PX + 56, b=SOURCE_SHIFT + 56, l=16, r=16)  # three source lines fit
@@ -889,7 +890,10 @@ def network_figure(g: nx.Graph, pos: Mapping[str, tuple[float, float]], ctx: Cha
     # The legend is stacked (one entry a line) in the top margin, so it is as narrow as its longest entry and
     # never runs off the right of a phone; the figure grows by its height, so the plot area keeps ``height``'s.
     legend_px = LEGEND_TITLE_PX + LEGEND_ROW_PX * len(groups)
-    margin = {**NETWORK_MARGIN, "t": NETWORK_MARGIN["t"] - 56 + legend_px + 12}
+    # The margins are fixed: left to itself, Plotly would widen the left margin by the legend's width (a
+    # vertical legend pushes sideways even when it sits in the top margin) and narrow the plot area the labels
+    # were placed for.
+    margin = {**NETWORK_MARGIN, "t": NETWORK_MARGIN["t"] - 56 + legend_px + 12, "autoexpand": False}
     plot_h = height - NETWORK_MARGIN["t"] - NETWORK_MARGIN["b"]
     height = plot_h + margin["t"] + margin["b"]
     sizes = {n: float(_node_size(d.get("records", 0))) for n, d in g.nodes(data=True)}

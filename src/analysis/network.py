@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -314,8 +315,21 @@ def centrality(g: nx.Graph) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------------------ labels
 
-CHAR_WIDTH_EM = 0.6
-"""Estimated width of one character in ems (generous for Source Sans Pro / Arial) for label boxes."""
+ARIAL_WIDTHS = (
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556,
+    556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667,
+    556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556,
+    556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722,
+    500, 500, 500, 334, 260, 334, 584,
+)
+"""Advance widths of printable ASCII (32–126) in Arial / Helvetica / Liberation Sans, in thousandths of an em.
+The charts' labels fall back to these fonts (Source Sans Pro is seldom installed), and Segoe UI and Source Sans
+are no wider; a label's box is as wide as its letters, so "OHCHR" is wider than "IHEID"."""
+WIDE_EM = 1.0
+"""Width of an East Asian wide or full-width character."""
+OTHER_EM = 0.78
+"""Width of any other character not in :data:`ARIAL_WIDTHS` and not a letter with an ASCII base (as wide as the
+widest capitals)."""
 LINE_HEIGHT_EM = 1.25
 LABEL_POSITIONS = ("top center", "bottom center", "middle right", "middle left")
 FORCE_LABELS = 5
@@ -337,14 +351,34 @@ class Box:
                     or self.y1 + pad <= other.y0 - pad or other.y1 + pad <= self.y0 - pad)
 
 
+def text_width_em(text: str) -> float:
+    """Estimated width of ``text`` in ems: the sum of its characters' :data:`ARIAL_WIDTHS`; an accented letter
+    counts as its base letter (é as e), an East Asian wide character as :data:`WIDE_EM`, anything else as
+    :data:`OTHER_EM`."""
+    total = 0
+    for ch in text:
+        code = ord(ch)
+        if 32 <= code < 127:
+            total += ARIAL_WIDTHS[code - 32]
+            continue
+        base = ord(unicodedata.normalize("NFD", ch)[0])
+        if 32 <= base < 127:
+            total += ARIAL_WIDTHS[base - 32]
+        elif unicodedata.east_asian_width(ch) in ("W", "F"):
+            total += round(WIDE_EM * 1000)
+        else:
+            total += round(OTHER_EM * 1000)
+    return total / 1000
+
+
 def label_box(x: float, y: float, text: str, position: str, font_size: float, marker_size: float) -> Box:
     """The estimated pixel box of a marker's text label, as Plotly places it for ``position``.
 
-    ``x``, ``y``: the marker centre in pixels; width = characters × :data:`CHAR_WIDTH_EM` × font size,
+    ``x``, ``y``: the marker centre in pixels; width = :func:`text_width_em` × font size,
     height = :data:`LINE_HEIGHT_EM` × font size; the label sits beside the marker (radius
     ``marker_size``/2) on the side ``position`` names.
     """
-    w = len(text) * CHAR_WIDTH_EM * font_size
+    w = text_width_em(text) * font_size
     h = LINE_HEIGHT_EM * font_size
     r = marker_size / 2 + 1
     if position == "top center":

@@ -93,13 +93,18 @@ PAGE_BY_NAME = {p.name: p for p in PAGES}
 
 # "Rendered": the script run has finished (state "notRunning": before the first run the attribute is "initial",
 # so "not running" alone would pass an empty page), the status widget is gone, the websocket is connected, and at
-# least `n` Plotly chart elements have each drawn their SVG. Charts are counted by their `stPlotlyChart` element,
-# never by SVGs: one Plotly chart draws several `.main-svg` layers, so a count of SVGs says nothing about how
-# many charts are done.
+# least `n` Plotly chart elements have each drawn their SVG at the width of their element. Charts are counted by
+# their `stPlotlyChart` element, never by SVGs: one Plotly chart draws several `.main-svg` layers, so a count of
+# SVGs says nothing about how many charts are done. The width check matters for a chart that scrolls sideways in
+# a box of its own: it can be drawn first at the column's width and redrawn once its minimum width applies, and
+# its labels are only where they belong after the redraw.
 _CONDITIONS_JS = """
   const app = document.querySelector('[data-testid="stApp"]');
   const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
-  const drawn = charts.filter((c) => c.querySelector('.js-plotly-plot .main-svg')).length;
+  const drawn = charts.filter((c) => {
+    const svg = c.querySelector('.js-plotly-plot .main-svg');
+    return svg && Math.abs(svg.getBoundingClientRect().width - c.getBoundingClientRect().width) <= 1;
+  }).length;
   const script = app && app.getAttribute('data-test-script-state');
   const connection = app && app.getAttribute('data-test-connection-state');
   const statusWidget = !!document.querySelector('[data-testid="stStatusWidget"]');
