@@ -17,13 +17,16 @@ way (``python -m streamlit run <script> --server.headless true --server.address 
 The interaction is the same on all three: open the sidebar's Format multiselect, pick "webinar" (Streamlit 1.67
 sends a multiselect's value at each pick, so the clock starts at that click), close the list with Escape.
 
-Two figures per visit, each in a new browser context (a cold browser cache, as for a new visitor), measured in
-the browser with ``performance.now()`` by a script installed before the page loads:
+Two figures per visit (the rerun several times), each visit in a new browser context (a cold browser cache, as
+for a new visitor), measured in the browser with ``performance.now()`` by a script installed before the page loads:
 
 * first render: navigation start to "fully rendered" (the tests' definition, ``tests/browser/helpers.py``:
   the run has finished, no status widget, the websocket connected, and every expected Plotly chart drawn);
 * rerun: the click on "webinar" to fully rendered AND showing the change (the filter caption "Filters: Format: webinar";
-  the bare chart's subtitle). Pages that do not show the filters (Captures, Changes) have no rerun figure.
+  the bare chart's subtitle). Pages that do not show the filters (Captures, Changes) have no rerun figure. Each
+  visit measures ``--reruns`` of them (3 by default): after the first, "webinar" is removed again (Backspace in
+  the box; not counted) and picked again. A rerun's differences are a few tens of ms, the size of the browser's
+  and Streamlit's own jitter, so it is sampled more often than the first render.
 
 Each figure ends at the later of that moment and the last DOM change inside ``stMain``, taken once the page has
 been rendered and still for ``QUIET_MS`` (the quiet period itself is not counted). The warm-up visits every
@@ -280,13 +283,13 @@ def _visit(browser: Browser, base_url: str, target: Target, what: str) -> Iterat
 
 @dataclass(frozen=True)
 class Visit:
-    """One measured visit: first render and rerun in ms (rerun None when the page has none), and how each
+    """One measured visit: first render and reruns in ms (none when the page has no rerun figure), and how each
     splits between the server and the browser (:data:`TRACE_JS`)."""
 
     first: float
-    rerun: float | None
+    reruns: list[float]
     first_split: dict[str, float]
-    rerun_split: dict[str, float] | None
+    rerun_splits: list[dict[str, float]]
 
 
 def _split(page: Page, ms: float) -> dict[str, float]:
@@ -294,18 +297,39 @@ def _split(page: Page, ms: float) -> dict[str, float]:
     return page.evaluate("(ms) => window.__trace.split(window.__bench.t0, window.__bench.t0 + ms)", ms)
 
 
-def measure(browser: Browser, base_url: str, target: Target) -> Visit:
-    """First render and rerun of ``target`` in a new browser context."""
+def _pick_webinar(page: Page, target: Target) -> tuple[float, dict[str, float]]:
+    """Pick "webinar" in the Format list; the rerun in ms (the click to rendered, changed and still) and its split."""
+    open_options(page, "f_formats")
+    page.evaluate("(expr) => window.__bench.arm(expr)", target.changed)
+    page.get_by_role("option", name="webinar", exact=True).click()  # sends the value: the clock starts here
+    page.keyboard.press("Escape")  # closes the list (sends nothing more)
+    rerun = _wait_result(page, f"{target.server} {target.name} rerun")
+    return rerun, _split(page, rerun)
+
+
+def _clear_formats(page: Page, target: Target) -> None:
+    """Remove "webinar" again (Backspace in the Format box) and wait until the page is drawn unfiltered and still;
+    not counted."""
+    page.evaluate("(expr) => window.__bench.arm(expr)", f"!({target.changed})")
+    page.locator(".st-key-f_formats input").press("Backspace")
+    _wait_result(page, f"{target.server} {target.name} filter cleared")
+
+
+def measure(browser: Browser, base_url: str, target: Target, reruns: int = 1) -> Visit:
+    """First render and ``reruns`` reruns of ``target`` in a new browser context: "webinar" picked, then (for each
+    further rerun) removed and picked again; only the picks are counted."""
     with _visit(browser, base_url, target, f"{target.server} {target.name}") as (page, first):
         first_split = _split(page, first)
         if target.changed is None:
-            return Visit(first, None, first_split, None)
-        open_options(page, "f_formats")
-        page.evaluate("(expr) => window.__bench.arm(expr)", target.changed)
-        page.get_by_role("option", name="webinar", exact=True).click()  # sends the value: the clock starts here
-        page.keyboard.press("Escape")  # closes the list (sends nothing more)
-        rerun = _wait_result(page, f"{target.server} {target.name} rerun")
-        return Visit(first, rerun, first_split, _split(page, rerun))
+            return Visit(first, [], first_split, [])
+        times, splits = [], []
+        for i in range(reruns):
+            if i:
+                _clear_formats(page, target)
+            ms, split = _pick_webinar(page, target)
+            times.append(ms)
+            splits.append(split)
+        return Visit(first, times, first_split, splits)
 
 
 def measure_local(browser: Browser, base_url: str, target: Target, control: Control) -> float:
@@ -360,9 +384,8 @@ class Samples:
     def add(self, visit: Visit) -> None:
         self.first.append(visit.first)
         self.first_splits.append(visit.first_split)
-        if visit.rerun is not None and visit.rerun_split is not None:
-            self.rerun.append(visit.rerun)
-            self.rerun_splits.append(visit.rerun_split)
+        self.rerun += visit.reruns
+        self.rerun_splits += visit.rerun_splits
 
 
 def median(values: list[float]) -> float | None:
@@ -373,8 +396,8 @@ Measured = tuple[dict[tuple[str, str], Samples], dict[tuple[str, str], list[floa
 """(samples by (server, page), page-local control times by (server, control), upload times, uploader present)."""
 
 
-def run(rounds: int, found: dict[str, dict]) -> Measured:
-    """Measure every target, every page-local control and the upload."""
+def run(rounds: int, found: dict[str, dict], reruns: int = 1) -> Measured:
+    """Measure every target (``reruns`` reruns a visit), every page-local control and the upload."""
     targets: list[Target] = []
     for name, scene in found.items():
         charts = scenes.count_charts(scene["states"]["all"]["main"])
@@ -407,10 +430,12 @@ def run(rounds: int, found: dict[str, dict]) -> Measured:
             for t in (BARE, *targets):  # warm-up: fills st.cache_data and the OS file cache; not counted
                 retrying(lambda t=t: measure(browser, urls[t.server], t), f"warm-up {t.server} {t.name}")
             for r in range(rounds):
-                samples[(BARE.server, BARE.name)].add(retrying(lambda: measure(browser, bare_url, BARE), "bare"))
+                samples[(BARE.server, BARE.name)].add(
+                    retrying(lambda: measure(browser, bare_url, BARE, reruns), "bare"))
                 for t in targets:
                     what = f"{t.server} {t.name}"
-                    samples[(t.server, t.name)].add(retrying(lambda t=t: measure(browser, urls[t.server], t), what))
+                    samples[(t.server, t.name)].add(
+                        retrying(lambda t=t: measure(browser, urls[t.server], t, reruns), what))
                 for c in controls:
                     for t in targets:
                         if t.name == c.scene:
@@ -534,14 +559,15 @@ def report(found: dict[str, dict], measured: Measured) -> bool:
             f"{name:<11} {_fmt(f1, '.0f'):>8} {_fmt(_ratio(f1, bare_first), '.2f'):>6} {_fmt(xf_first, '.2f'):>7}"
             f" {_fmt(r1, '.0f'):>9} {_fmt(_ratio(r1, bare_rerun), '.2f'):>6} {_fmt(xf_rerun, '.2f'):>7}"
             f" {_fmt(f0, '.0f'):>9} {_fmt(r0, '.0f'):>9} {script['first']:>10.0f} {script['rerun']:>9.0f}"
-            f"  {'PASS' if passed else 'FAIL'} (n={len(ours.first)}, {charts} charts)"
+            f"  {'PASS' if passed else 'FAIL'} (n={len(ours.first)}/{len(ours.rerun)}, {charts} charts)"
         )
     skipped = sorted({s for scene in found.values() for s in scene["skipped"]})
     print(
         f"\nMedians in ms, in Chromium with performance.now(): navigation start (first) or the click on 'webinar' in"
-        f" the Format list (rerun) to fully rendered; {len(bare.first)} rounds; {os.cpu_count()} CPUs, load average"
-        f" {os.getloadavg()[0]:.1f}; {len(RETRIED)} visit(s) measured again after a failure (see stderr). Script"
-        f" times: the app's script alone in AppTest (warm cache, no browser), median of 3."
+        f" the Format list (rerun) to fully rendered; {len(bare.first)} rounds, n = first renders / reruns (each"
+        f" visit picks 'webinar', then removes it and picks it again: only the picks count); {os.cpu_count()} CPUs,"
+        f" load average {os.getloadavg()[0]:.1f}; {len(RETRIED)} visit(s) measured again after a failure (see"
+        f" stderr). Script times: the app's script alone in AppTest (warm cache, no browser), median of 3."
     )
     if skipped:
         print(f"Not replayed on the floor (so not in its cost): {', '.join(skipped)}")
@@ -566,7 +592,10 @@ def report(found: dict[str, dict], measured: Measured) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=5, help="measurements per page (default 5)")
+    parser.add_argument("--rounds", type=int, default=5, help="visits per page (default 5)")
+    parser.add_argument("--reruns", type=int, default=3,
+                        help="reruns measured per visit (default 3): the rerun is measured more often than the first"
+                             " render, at little cost, as its differences are smaller")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"Chromium not found at {CHROMIUM}: install chromium (apt-get install -y chromium)", file=sys.stderr)
@@ -577,7 +606,7 @@ def main(argv: list[str] | None = None) -> int:
     (store / "captures.sqlite").unlink(missing_ok=True)
     os.environ.setdefault("OUTREACH_STORE_URL", f"sqlite:///{store / 'captures.sqlite'}")
     found = scenes.capture(OUT / "scenes")
-    return 0 if report(found, run(args.rounds, found)) else 1
+    return 0 if report(found, run(args.rounds, found, args.reruns)) else 1
 
 
 if __name__ == "__main__":
