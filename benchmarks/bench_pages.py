@@ -24,7 +24,7 @@ for a new visitor), measured in the browser with ``performance.now()`` by a scri
   the run has finished, no status widget, the websocket connected, and every expected Plotly chart drawn);
 * rerun: the click on "webinar" to fully rendered AND showing the change (the filter caption "Filters: Format: webinar";
   the bare chart's subtitle). Pages that do not show the filters (Captures, Changes) have no rerun figure. Each
-  visit measures ``--reruns`` of them (3 by default): after the first, "webinar" is removed again (Backspace in
+  visit measures ``--reruns`` of them (5 by default): after the first, "webinar" is removed again (Backspace in
   the box; not counted) and picked again. A rerun's differences are a few tens of ms, the size of the browser's
   and Streamlit's own jitter, so it is sampled more often than the first render.
 
@@ -593,8 +593,8 @@ def report(found: dict[str, dict], measured: Measured) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5, help="visits per page (default 5)")
-    parser.add_argument("--reruns", type=int, default=3,
-                        help="reruns measured per visit (default 3): the rerun is measured more often than the first"
+    parser.add_argument("--reruns", type=int, default=5,
+                        help="reruns measured per visit (default 5): the rerun is measured more often than the first"
                              " render, at little cost, as its differences are smaller")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
