@@ -29,7 +29,7 @@ def chase_panel(view: View, chase: pd.DataFrame, hist: widgets.History) -> None:
         if more:
             shown += MORE + (["first seen"] if ageing_known else [])
         with st.container(key="gaps_table"):
-            widgets.text_table(chase[shown], LABELS)
+            widgets.text_table(chase[shown], LABELS, key=(view.key, view.filters, hist.key, tuple(shown)))
         if ageing_known:
             st.caption("Sorted by how much is missing, then by days waiting (longest first).")
         else:

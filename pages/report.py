@@ -48,5 +48,5 @@ if ui.require_records(view):
     widgets.chart(figs["network"], key="report_network", min_width=560)
     st.markdown("**Open gaps**")
     with st.container(key="report_gaps"):
-        widgets.text_table(charts.derived(view, open_gaps))
+        widgets.text_table(charts.derived(view, open_gaps), key=(view.key, view.filters, "open_gaps"))
 ui.footer(view)

@@ -155,6 +155,33 @@ def test_data_page_problems_follow_the_filters() -> None:
     assert pipeline.dataframe[0].value["line_no"].tolist() == [22]
 
 
+def test_gaps_chase_table_follows_the_filters_and_the_more_columns_switch() -> None:
+    """The chase list's table (its escaped cells are kept per data, filters and columns) shows the records the
+    filters keep, and "More columns" adds the line column and takes it away again."""
+    from analysis import load_schedule
+    from analysis.aggregate import chase_list
+    from analysis.filters import Filters, apply_filters
+
+    def items(at: AppTest) -> list[str]:
+        return at.table[0].value["Item"].tolist()
+
+    at = start(page="gaps")
+    everything = items(at)
+    assert len(everything) == len(chase_list(load_schedule()))
+    assert "Line" not in at.table[0].value.columns
+    at.multiselect(key=KEYS["formats"]).set_value(["webinar"]).run()
+    webinars = items(at)
+    expected = chase_list(apply_filters(load_schedule(), Filters(formats=("webinar",))))
+    assert len(webinars) == len(expected) < len(everything)
+    assert set(webinars) <= set(everything)
+    at.toggle(key="gaps_more").set_value(True).run()
+    assert "Line" in at.table[0].value.columns and items(at) == webinars
+    at.toggle(key="gaps_more").set_value(False).run()
+    assert "Line" not in at.table[0].value.columns
+    at.multiselect(key=KEYS["formats"]).set_value([]).run()
+    assert items(at) == everything
+
+
 # ------------------------------------------------------------------------------ filters act on what is shown
 
 

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analysis.figures import png_config
+from analysis.reference import Reference
 
 from .state import View
 
@@ -99,5 +100,11 @@ def footer(view: View) -> None:
 def glossary(view: View) -> None:
     """Sidebar panel listing every acronym and person with their expansion."""
     with st.sidebar.expander("Glossary", icon=":material/menu_book:"):
-        items = sorted(view.full.reference.glossary().items(), key=lambda kv: kv[0].casefold())
-        st.markdown("\n".join(f"- **{md_escape(k)}**: {md_escape(v)}" for k, v in items))
+        st.markdown(_glossary_text(view.key, view.full.reference))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _glossary_text(key: str, _reference: Reference) -> str:
+    """The glossary as escaped Markdown, built once per data (``key``) per server."""
+    items = sorted(_reference.glossary().items(), key=lambda kv: kv[0].casefold())
+    return "\n".join(f"- **{md_escape(k)}**: {md_escape(v)}" for k, v in items)

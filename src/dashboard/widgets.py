@@ -132,12 +132,26 @@ def chart(fig: go.Figure, key: str, *, export: bool = True, min_width: int | Non
     return state
 
 
-def text_table(frame: pd.DataFrame, labels: dict[str, str] | None = None) -> None:
+def text_table(frame: pd.DataFrame, labels: dict[str, str] | None = None, key: tuple[object, ...] | None = None
+               ) -> None:
     """A static table whose text wraps to the page width (no sideways scrolling): for short lists people read
-    whole. st.table reads cells as Markdown, so every cell and header is escaped first."""
-    shown = frame.rename(columns=labels or {})
-    shown = shown.map(_cell).rename(columns=ui.md_escape)
+    whole. st.table reads cells as Markdown, so every cell and header is escaped first.
+
+    ``key``, when given, stands for ``frame``'s content (the data, filters and columns it was built from): its
+    escaped cells are then built once per key per server, not on every rerun.
+    """
+    labelled = tuple((labels or {}).items())
+    shown = _escaped(key, frame, labelled) if key is not None else _escape(frame, labelled)
     st.table(shown, hide_index=True)
+
+
+def _escape(frame: pd.DataFrame, labels: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    return frame.rename(columns=dict(labels)).map(_cell).rename(columns=ui.md_escape)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _escaped(key: tuple[object, ...], _frame: pd.DataFrame, labels: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    return _escape(_frame, labels)
 
 
 def _cell(value: object) -> str:
