@@ -396,7 +396,7 @@ Measured = tuple[dict[tuple[str, str], Samples], dict[tuple[str, str], list[floa
 """(samples by (server, page), page-local control times by (server, control), upload times, uploader present)."""
 
 
-def run(rounds: int, found: dict[str, dict], reruns: int = 1) -> Measured:
+def run(rounds: int, found: dict[str, dict], reruns: int) -> Measured:
     """Measure every target (``reruns`` reruns a visit), every page-local control and the upload."""
     targets: list[Target] = []
     for name, scene in found.items():

@@ -355,20 +355,16 @@ def text_width_em(text: str) -> float:
     """Estimated width of ``text`` in ems: the sum of its characters' :data:`ARIAL_WIDTHS`; an accented letter
     counts as its base letter (é as e), an East Asian wide character as :data:`WIDE_EM`, anything else as
     :data:`OTHER_EM`."""
-    total = 0
+    total = 0.0
     for ch in text:
-        code = ord(ch)
+        code = ord(ch) if ord(ch) < 127 else ord(unicodedata.normalize("NFD", ch)[0])
         if 32 <= code < 127:
-            total += ARIAL_WIDTHS[code - 32]
-            continue
-        base = ord(unicodedata.normalize("NFD", ch)[0])
-        if 32 <= base < 127:
-            total += ARIAL_WIDTHS[base - 32]
+            total += ARIAL_WIDTHS[code - 32] / 1000
         elif unicodedata.east_asian_width(ch) in ("W", "F"):
-            total += round(WIDE_EM * 1000)
+            total += WIDE_EM
         else:
-            total += round(OTHER_EM * 1000)
-    return total / 1000
+            total += OTHER_EM
+    return total
 
 
 def label_box(x: float, y: float, text: str, position: str, font_size: float, marker_size: float) -> Box:
