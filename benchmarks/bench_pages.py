@@ -33,11 +33,12 @@ been rendered and still for ``QUIET_MS`` (the quiet period itself is not counted
 target once (filling ``st.cache_data``); then ``--rounds`` rounds each visit the bare page once and every page
 on the floor and on ours, alternating.
 
-Also printed: the server's script time for each page (the app's script alone in AppTest, warm cache, no
-browser: median of 3), and the upload figure: from giving a new 1,000-record file (every topic distinct) to the
-sidebar's uploader (``upload_file``) to the Overview fully rendered with that file, against the bundled
-Overview's first render in the same run. A new file each round, so every upload is parsed; uploads go to a
-fourth server (the dashboard again, with a capture store of its own), so the pages measured keep their scenes.
+Also printed: the server's script time for each page (the app's script alone in AppTest, warm cache, no browser,
+each script compiled once as a server does: median of 3; see ``scenes.like_a_server``), and the upload figure: from
+giving a new 1,000-record file (every topic distinct) to the sidebar's uploader (``upload_file``) to the Overview
+fully rendered with that file, against the bundled Overview's first render in the same run. A new file each round,
+so every upload is parsed; uploads go to a fourth server (the dashboard again, with a capture store of its own),
+so the pages measured keep their scenes.
 
 Page-local controls (:data:`CONTROLS`: Records/Events, timeline rows, the people toggle, the data table, the chase
 list's columns): from the click on the control to the page rendered, showing the change and still, on ours (the
@@ -567,7 +568,8 @@ def report(found: dict[str, dict], measured: Measured) -> bool:
         f" the Format list (rerun) to fully rendered; {len(bare.first)} rounds, n = first renders / reruns (each"
         f" visit picks 'webinar', then removes it and picks it again: only the picks count); {os.cpu_count()} CPUs,"
         f" load average {os.getloadavg()[0]:.1f}; {len(RETRIED)} visit(s) measured again after a failure (see"
-        f" stderr). Script times: the app's script alone in AppTest (warm cache, no browser), median of 3."
+        f" stderr). Script times: the app's script alone in AppTest (warm cache, no browser, scripts compiled once"
+        f" as on a server), median of 3."
     )
     if skipped:
         print(f"Not replayed on the floor (so not in its cost): {', '.join(skipped)}")

@@ -21,12 +21,14 @@ A scene file is JSON: ``{"page", "path", "title", "states": {"all": {"sidebar": 
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import importlib
 import json
 import os
 import statistics
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -224,11 +226,41 @@ def _timed(run: Any) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+@contextlib.contextmanager
+def like_a_server() -> Iterator[None]:
+    """Make AppTest's runs repeat what a server's reruns do, and no more.
+
+    For every run AppTest makes a new script cache, so it compiles app.py and the page again, and it resets
+    Streamlit's flag for a ``pages/`` folder, so every run first builds a page for each file in that folder
+    (Streamlit's older multipage mode) before running app.py. A server compiles each script once and drops
+    that mode for good once ``st.navigation`` has run. Inside this block one script cache serves every run
+    and the flag stays off, as in a served session after its first run.
+    """
+    from unittest import mock
+
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    shared = ScriptCache()
+
+    class _Pages(PagesManager):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False
+
+    with (mock.patch.object(app_test, "ScriptCache", lambda: shared),
+          mock.patch.object(local_script_runner, "ScriptCache", lambda: shared),
+          mock.patch.object(app_test, "PagesManager", _Pages)):
+        yield
+
+
 def capture(out_dir: Path, rounds: int = 3) -> dict[str, Node]:
     """Save every page's scene into ``out_dir`` (as ``<page>.json``) and return them.
 
-    Also times the app's script in AppTest (no browser, warm cache): ``script_ms`` is the median of
-    ``rounds`` runs of the page with no filter ("first") and of the run after the Format change ("rerun").
+    Also times the app's script in AppTest (no browser, warm cache, run :func:`like_a_server`): ``script_ms``
+    is the median of ``rounds`` runs of the page with no filter ("first") and of the run after the Format
+    change ("rerun").
     """
     import logging
 
@@ -259,10 +291,11 @@ def capture(out_dir: Path, rounds: int = 3) -> dict[str, Node]:
         at.multiselect(key=FILTER_KEY).set_value([FILTER_VALUE]).run()
         states["webinar"] = _state(at, skipped)
         first, rerun = [], []
-        for _ in range(rounds):
-            at.multiselect(key=FILTER_KEY).set_value([])
-            first.append(_timed(at.switch_page(file).run))
-            rerun.append(_timed(at.multiselect(key=FILTER_KEY).set_value([FILTER_VALUE]).run))
+        with like_a_server():
+            for _ in range(rounds):
+                at.multiselect(key=FILTER_KEY).set_value([])
+                first.append(_timed(at.switch_page(file).run))
+                rerun.append(_timed(at.multiselect(key=FILTER_KEY).set_value([FILTER_VALUE]).run))
         scene = {
             "page": name,
             "path": path,

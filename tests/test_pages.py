@@ -487,6 +487,20 @@ def test_an_unknown_capture_in_the_url_shows_the_bundled_page_with_a_note() -> N
     assert "capture" not in at.query_params
 
 
+def test_a_capture_deleted_by_another_session_falls_back_to_the_bundled_page() -> None:
+    capture = _add_older()
+    at = start(page="gaps")
+    at.sidebar.selectbox(key="capture_pick").set_value(capture).run()
+    assert "older-page.txt" in footer(at) and at.query_params.get("capture") == str(capture)
+    _app_store().delete(capture)  # another session deletes it; this one reruns on its next change
+    at.multiselect(key=KEYS["formats"]).set_value(["webinar"]).run()
+    assert not at.exception
+    assert "online_series_2020.txt" in footer(at) and "capture" not in at.query_params
+    assert any(f"Capture {capture} was deleted" in plain(i.value) for i in at.main.info)
+    assert not [o for o in at.sidebar.selectbox(key="capture_pick").options if o.startswith(f"#{capture} ·")]
+    assert at.sidebar.selectbox(key="capture_pick").value != capture
+
+
 def test_captures_page_renames_marks_partial_and_deletes_after_confirming() -> None:
     capture = _add_older(partial=False)
     at = start(page="captures")

@@ -202,6 +202,28 @@ def test_the_bundled_page_is_capture_1_as_of_19_june_2020(store: CaptureStore) -
     assert store.list() == [info]
 
 
+def test_the_bundled_file_is_hashed_again_only_when_it_changes(store: CaptureStore,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    reads: list[Path] = []
+    read_bytes = Path.read_bytes
+
+    def counting(path: Path) -> bytes:
+        reads.append(path)
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    expected = hashlib.sha256(read_bytes(BUNDLED)).hexdigest()
+    assert [store.bundled_sha256() for _ in range(3)] == [expected] * 3
+    assert reads == [BUNDLED]
+    before = BUNDLED.stat()
+    os.utime(BUNDLED, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
+    try:
+        assert store.bundled_sha256() == expected
+        assert reads == [BUNDLED, BUNDLED]  # a newer modification time: read and hashed again
+    finally:
+        os.utime(BUNDLED, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
 def test_same_bytes_twice_are_one_capture(store: CaptureStore) -> None:
     store.ensure_bundled()
     first, created = store.add(older_page_bytes(), "older.txt", as_of=OLDER_AS_OF, partial=True)

@@ -262,6 +262,7 @@ class CaptureStore:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
         self._just_added: dict[int, Schedule] = {}
+        self._bundled_hash: tuple[tuple[str, int, int], str] | None = None
         self._ensure_schema()
 
     @classmethod
@@ -412,8 +413,7 @@ class CaptureStore:
         found = self.find(sha)
         if found is not None:
             return found, False
-        bundled_file = load_reference().source.file
-        bundled = bundled_file.is_file() and _sha256(bundled_file.read_bytes()) == sha
+        bundled = load_reference().source.file.is_file() and self.bundled_sha256() == sha
         schedule = parse_capture(data, name=source_name, year=year, as_of=as_of, bundled=bundled)
         when, origin = self._resolve_as_of(schedule, as_of)
         schedule = replace(schedule, meta=replace(schedule.meta, as_of=when, as_of_origin=origin))
@@ -459,18 +459,30 @@ class CaptureStore:
             if rows:
                 conn.execute(table.insert(), rows)
 
+    def bundled_sha256(self) -> str:
+        """The SHA-256 (hex) of the bundled page's file as it is now.
+
+        The file is read and hashed again only when its path, size or modification time changed, so callers
+        may ask on every page run.
+        """
+        path = load_reference().source.file
+        stat = path.stat()
+        key = (str(path), stat.st_size, stat.st_mtime_ns)
+        if self._bundled_hash is None or self._bundled_hash[0] != key:
+            self._bundled_hash = (key, _sha256(path.read_bytes()))
+        return self._bundled_hash[1]
+
     def ensure_bundled(self) -> CaptureInfo:
         """The bundled page (``data/raw``'s file as it is now) as a capture, as of its ``data/source.yaml`` date.
 
         Stored first if missing, so on a fresh store it is capture #1. Deleting it is undone by the next call;
         a changed bundled file becomes a new capture (the earlier one stays, marked bundled).
         """
-        path = load_reference().source.file
-        data = path.read_bytes()
-        found = self.find(_sha256(data))
+        found = self.find(self.bundled_sha256())
         if found is not None:
             return found
-        info, _ = self.add(data, path.name)
+        path = load_reference().source.file
+        info, _ = self.add(path.read_bytes(), path.name)
         return info
 
     def rename(self, capture_id: int, name: str) -> None:

@@ -36,7 +36,7 @@ from analysis.filters import Filters, apply_filters, describe_filters
 from analysis.network import build_graph, layout
 from analysis.report import report_figures
 
-from .state import View
+from .state import FILTERS_HASH, View
 
 T = TypeVar("T")
 
@@ -47,7 +47,7 @@ def _context(full: Schedule, filters: Filters, page: str) -> tuple[ChartContext,
     return ctx, full, apply_filters(full, filters)
 
 
-@st.cache_resource(show_spinner=False, max_entries=512)
+@st.cache_resource(show_spinner=False, max_entries=512, hash_funcs=FILTERS_HASH)
 def _figure(key: str, _full: Schedule, kind: str, filters: Filters, page: str,
             params: tuple[tuple[str, object], ...]) -> go.Figure:
     """The figure, shared and read-only; ``key`` stands for ``_full`` (which Streamlit does not hash)."""
@@ -80,7 +80,7 @@ def figure(view: View, kind: str, page: str, **params: object) -> go.Figure:
     return _figure(view.key, view.full, kind, view.filters, page, tuple(sorted(params.items())))
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64, hash_funcs=FILTERS_HASH)
 def _report(key: str, _full: Schedule, filters: Filters) -> dict[str, go.Figure]:
     ctx, full, view = _context(_full, filters, "report")
     return report_figures(full, view, ctx)
@@ -91,7 +91,7 @@ def report(view: View) -> dict[str, go.Figure]:
     return dict(_report(view.key, view.full, view.filters))
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256, hash_funcs=FILTERS_HASH)
 def _derived(key: str, filters: Filters, name: str, params: tuple[tuple[str, object], ...],
              _fn: Callable[..., T], _schedule: Schedule) -> T:
     return _fn(_schedule, **dict(params))

@@ -198,11 +198,13 @@ def bundled_id() -> int | None:
 
 @dataclass(frozen=True)
 class Chosen:
-    """The data a session is looking at: its schedule, the capture (None without a store) and a cache key."""
+    """The data a session is looking at: its schedule, the capture (None without a store), a cache key, and
+    every stored capture as read for this run (empty without a store)."""
 
     schedule: Schedule
     info: CaptureInfo | None
     key: str
+    captures: tuple[CaptureInfo, ...] = ()
 
 
 def chosen_id() -> int | None:
@@ -225,7 +227,8 @@ def schedule_of(info: CaptureInfo) -> Schedule:
 def chosen() -> Chosen:
     """Resolve what this session shows, reading ``?capture=`` on the session's first run.
 
-    A capture deleted meanwhile (by another session) falls back to the bundled page with a note.
+    A capture deleted meanwhile (by another session) falls back to the bundled page with a note. The stored
+    captures are listed once here and carried in the result, so the rest of the run asks the store nothing.
     """
     state = st.session_state
     shared = store()
@@ -238,18 +241,22 @@ def chosen() -> Chosen:
     if shared is None:
         full = bundled_schedule()
         return Chosen(full, None, data_key(full))
+    items = shared.list()
     capture_id = state.get(_CHOSEN)
     info = None
     if capture_id is not None:
-        try:
-            info = shared.get(capture_id)
-        except KeyError:
+        info = next((c for c in items if c.id == capture_id), None)
+        if info is None:
             state[_NOTE] = f"Capture {capture_id} was deleted; showing the bundled page."
             state[_CHOSEN] = None
     if info is None:
-        info = shared.ensure_bundled()
+        sha = shared.bundled_sha256()
+        info = next((c for c in items if c.sha256 == sha), None)
+        if info is None:  # deleted, or the bundled file changed: stored again
+            info = shared.ensure_bundled()
+            items = shared.list()
     full = schedule_of(info)
-    return Chosen(full, info, data_key(full))
+    return Chosen(full, info, data_key(full), tuple(items))
 
 
 def _on_upload(key: str) -> None:
@@ -312,10 +319,11 @@ def upload_controls(container: Any = None, key: str = UPLOAD_KEY) -> None:
 
 
 def sidebar_source(current: Chosen) -> None:
-    """Sidebar: the capture picker, "Back to the bundled page", and the upload controls."""
+    """Sidebar: the capture picker over ``current.captures``, "Back to the bundled page", and the upload
+    controls."""
     sb = st.sidebar
     sb.header("Data")
-    items = captures()
+    items = current.captures
     if items:
         ids = [c.id for c in items]
         labels = {c.id: capture_label(c) for c in items}

@@ -54,6 +54,10 @@ _LAST_OPTIONS = "_last_options"
 
 T = TypeVar("T")
 
+FILTERS_HASH = {Filters: repr}
+"""``hash_funcs`` for caches keyed by a :class:`Filters`: Streamlit hashes a dataclass through
+``dataclasses.asdict`` (a deep copy) on every lookup; its repr names every field and costs a fraction of that."""
+
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _options(key: str, _full: Schedule) -> FilterOptions:
@@ -61,7 +65,7 @@ def _options(key: str, _full: Schedule) -> FilterOptions:
     return filter_options(_full)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64, hash_funcs=FILTERS_HASH)
 def _filtered(key: str, filters: Filters, _full: Schedule) -> Schedule:
     """The filtered schedule, once per (data, filters) per server; shared and read-only."""
     return apply_filters(_full, filters)
@@ -82,6 +86,8 @@ class View:
     options: FilterOptions
     capture: CaptureInfo | None = None
     key: str = ""
+    captures: tuple[CaptureInfo, ...] = ()
+    """Every stored capture as read for this run (empty without a store)."""
 
     def ctx(self, page: str) -> ChartContext:
         """The chart context (filters subtitle, source line naming the file and as-of date, page name)."""
@@ -213,7 +219,7 @@ def sidebar_filters() -> View:
     sb.button("Reset filters", key="f_reset", on_click=reset_filters, icon=":material/restart_alt:",
               disabled=filters.is_default, width="stretch")
     view = View(full, _filtered(current.key, filters, full), filters, describe_filters(filters, acr), opts,
-                current.info, current.key)
+                current.info, current.key, current.captures)
     copy_link(view, sb)
     st.session_state[_VIEW] = view
     st.session_state[_LAST_FILTERS] = filters

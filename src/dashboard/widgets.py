@@ -22,7 +22,7 @@ from analysis.filters import Filters
 from analysis.store import CaptureInfo
 
 from . import source, ui
-from .state import View, url_setting
+from .state import FILTERS_HASH, View, url_setting
 
 # ------------------------------------------------------------------------------------------ escaping
 
@@ -149,7 +149,7 @@ def _escape(frame: pd.DataFrame, labels: tuple[tuple[str, str], ...]) -> pd.Data
     return frame.rename(columns=dict(labels)).map(_cell).rename(columns=ui.md_escape)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64, hash_funcs=FILTERS_HASH)
 def _escaped(key: tuple[object, ...], _frame: pd.DataFrame, labels: tuple[tuple[str, str], ...]) -> pd.DataFrame:
     return _escape(_frame, labels)
 
@@ -218,14 +218,14 @@ def _history(key: tuple[object, ...], chosen_id: int | None, _pairs: list[tuple[
 def history(view: View) -> History:
     """Ageing and backlog over the stored captures (none without a store); computed once per set of captures
     and shared by every session: read it, never change it."""
-    infos = source.captures()
+    infos = view.captures
     pairs = [(info, source.schedule_of(info)) for info in infos]
     chosen = view.capture.id if view.capture is not None else None
     key = (tuple((i.id, i.sha256, str(i.as_of), i.partial) for i in infos), chosen)
     return _history(key, chosen, pairs)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64, hash_funcs=FILTERS_HASH)
 def _chase(key: str, filters: Filters, history_key: tuple[object, ...], _schedule: Schedule,
            _ageing: pd.DataFrame | None) -> pd.DataFrame:
     return aggregate.chase_list(_schedule, _ageing)
