@@ -98,7 +98,7 @@ st.title("Captures")
 st.markdown("Every version of the schedule page the app has read: the bundled page and every file added. "
             "The capture chosen in the sidebar is what every page shows; compare two on the **Changes** page.")
 store = source.store()
-captures = source.captures()
+captures = list(view.captures)
 if store is None or not captures:
     st.info("No capture store is set up on this server: the app shows the bundled page only.")
 else:

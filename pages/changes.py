@@ -29,7 +29,7 @@ st.markdown("What changed between two captures of the schedule page: records mov
             "scheduled, dropped or added, and changes of format, leads, topic, audience, purpose or documents. "
             "Records are matched by content, not by date; whole captures are compared (the sidebar filters "
             "do not apply here).")
-items = source.captures()
+items = view.captures
 if len(items) < 2:
     st.info("Comparing needs two captures. Load another version of the page with the sidebar's uploader "
             "or on the Captures page.", icon=":material/compare_arrows:")

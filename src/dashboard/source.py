@@ -184,12 +184,6 @@ def _added(sha256: str, _data: bytes, name: str, as_of: dt.date | None, partial:
     return info.id, ""
 
 
-def captures() -> list[CaptureInfo]:
-    """Every stored capture, by as-of date then id (empty without a store)."""
-    shared = store()
-    return shared.list() if shared is not None else []
-
-
 def bundled_id() -> int | None:
     """The id of the bundled capture (None without a store)."""
     shared = store()
