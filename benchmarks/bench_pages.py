@@ -1,7 +1,9 @@
 """Benchmark: every dashboard page against its same-content floor and a one-chart bare page, in Chromium; and a
 1,000-record upload against the bundled page.
 
-Run as ``python benchmarks/bench_pages.py`` (``--rounds 5`` by default). Three servers, each started the same
+Run as ``python benchmarks/bench_pages.py`` (``--rounds 5`` by default; ``--pages gaps network`` measures only
+those pages, and ``--floor-url`` makes the floor write the Format filter to the URL as the dashboard does, to
+see that share of a rerun). Three servers, each started the same
 way (``python -m streamlit run <script> --server.headless true --server.address 127.0.0.1 --server.port <free>
 --browser.gatherUsageStats false``, with a capture store of its own):
 
@@ -397,8 +399,11 @@ Measured = tuple[dict[tuple[str, str], Samples], dict[tuple[str, str], list[floa
 """(samples by (server, page), page-local control times by (server, control), upload times, uploader present)."""
 
 
-def run(rounds: int, found: dict[str, dict], reruns: int) -> Measured:
-    """Measure every target (``reruns`` reruns a visit), every page-local control and the upload."""
+def run(rounds: int, found: dict[str, dict], reruns: int, floor_url: bool = False) -> Measured:
+    """Measure every target (``reruns`` reruns a visit), every page-local control and the upload.
+
+    ``floor_url``: the floor also writes the Format filter to the URL, as the dashboard does (a diagnostic).
+    """
     targets: list[Target] = []
     for name, scene in found.items():
         charts = scenes.count_charts(scene["states"]["all"]["main"])
@@ -411,7 +416,7 @@ def run(rounds: int, found: dict[str, dict], reruns: int) -> Measured:
     uploads: list[float] = []
     has_uploader = True
     overview_charts = scenes.count_charts(found["overview"]["states"]["all"]["main"]) if "overview" in found else 0
-    floor_env = {scenes.SCENES_ENV: str(OUT / "scenes")}
+    floor_env = {scenes.SCENES_ENV: str(OUT / "scenes"), "BENCH_FLOOR_URL": "1" if floor_url else "0"}
     # Uploads go to a server of their own: each adds a capture to its store, which would change the pages
     # measured (a backlog chart on Gaps, rows on Captures) away from their saved scenes.
     upload_store = OUT / "upload-store"
@@ -598,6 +603,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reruns", type=int, default=5,
                         help="reruns measured per visit (default 5): the rerun is measured more often than the first"
                              " render, at little cost, as its differences are smaller")
+    parser.add_argument("--pages", nargs="+", choices=[name for name, _, _ in scenes.PAGES], metavar="PAGE",
+                        help="measure only these pages (default: all; the Overview is always measured, for the"
+                             " upload figure)")
+    parser.add_argument("--floor-url", action="store_true",
+                        help="diagnostic: the floor also writes ?format=webinar to the URL on the change, as the"
+                             " dashboard's URL-backed filters do")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"Chromium not found at {CHROMIUM}: install chromium (apt-get install -y chromium)", file=sys.stderr)
@@ -608,7 +619,11 @@ def main(argv: list[str] | None = None) -> int:
     (store / "captures.sqlite").unlink(missing_ok=True)
     os.environ.setdefault("OUTREACH_STORE_URL", f"sqlite:///{store / 'captures.sqlite'}")
     found = scenes.capture(OUT / "scenes")
-    return 0 if report(found, run(args.rounds, found, args.reruns)) else 1
+    if args.pages:
+        found = {name: scene for name, scene in found.items() if name in args.pages or name == "overview"}
+    if args.floor_url:
+        print("floor: writes the Format filter to the URL (--floor-url)", flush=True)
+    return 0 if report(found, run(args.rounds, found, args.reruns, args.floor_url)) else 1
 
 
 if __name__ == "__main__":

@@ -8,9 +8,14 @@ classes those rules select). Choosing "webinar" in the sidebar's Format multisel
 dashboard draws it with that filter; changing a page-local control (``scenes.LOCAL``) draws the page as the
 dashboard draws it with that change (the whole script reruns: the floor has no fragments). No data is read or
 computed here: the script only loads the saved JSON and draws it.
+
+With ``BENCH_FLOOR_URL=1`` the floor also does what the dashboard's URL-backed filters do on that change: it
+writes ``?format=webinar`` to the URL when "webinar" is picked and removes it again (``bench_pages.py
+--floor-url``). Off by default: the floor is the content alone.
 """
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -46,3 +51,9 @@ pages = [
     if (scenes_dir() / f"{name}.json").exists()
 ]
 st.navigation(pages).run()
+if os.environ.get("BENCH_FLOOR_URL") == "1":
+    if st.session_state.get(FILTER_KEY) == [FILTER_VALUE]:
+        if st.query_params.get("format") != FILTER_VALUE:
+            st.query_params["format"] = FILTER_VALUE
+    elif "format" in st.query_params:
+        del st.query_params["format"]
