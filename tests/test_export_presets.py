@@ -5,6 +5,7 @@ browser window was. PNGs go through kaleido, which finds the system Chromium by 
 from __future__ import annotations
 
 import struct
+import threading
 from collections.abc import Iterator
 
 import plotly.graph_objects as go
@@ -21,6 +22,7 @@ from analysis.figures import (
     heatmap_figure,
     network_figure,
     sized_for,
+    stop_png_server,
     timeline_figure,
     to_png,
 )
@@ -59,7 +61,21 @@ def kaleido_server() -> Iterator[None]:
     except Exception as exc:  # pragma: no cover - depends on the machine
         pytest.skip(f"kaleido could not start a browser: {exc}")
     yield
-    kaleido.stop_sync_server(silence_warnings=True)
+    stop_png_server()
+
+
+def test_a_hung_png_server_stop_is_left_behind_after_the_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    kaleido = pytest.importorskip("kaleido")
+    release = threading.Event()
+    monkeypatch.setattr(kaleido, "stop_sync_server", lambda **_: release.wait())  # as when its browser went away
+    monkeypatch.setattr(kaleido._global_server, "_initialized", True)
+    try:
+        assert stop_png_server(timeout=0.2) is False
+        assert not kaleido._global_server.is_running()  # kaleido's exit handler will not wait for it either
+    finally:
+        release.set()
+    monkeypatch.setattr(kaleido, "stop_sync_server", lambda **_: None)
+    assert stop_png_server(timeout=5) is True
 
 
 def test_the_presets_are_the_documented_sizes() -> None:

@@ -19,6 +19,7 @@ import html
 import math
 import re
 import textwrap
+import threading
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -464,6 +465,26 @@ def to_png(fig: go.Figure, preset: str) -> bytes:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="The kopts argument is ignored")
         return sized.to_image(format="png", width=p.width_px, height=sized.layout.height, scale=p.scale)
+
+
+def stop_png_server(timeout: float = 60.0) -> bool:
+    """Stop kaleido's shared browser (``kaleido.start_sync_server()``), waiting at most ``timeout`` seconds.
+
+    Returns True when it stopped. kaleido's own stop waits for its server thread without a limit, and that
+    thread can hang when the browser has gone away first (seen on a loaded machine). The thread is a daemon,
+    so leaving it does not keep the process alive; the server is then marked closed, so that kaleido's exit
+    handler does not wait for it either.
+    """
+    import kaleido
+
+    stopper = threading.Thread(target=kaleido.stop_sync_server, kwargs={"silence_warnings": True}, daemon=True,
+                               name="kaleido-stop")
+    stopper.start()
+    stopper.join(timeout)
+    if stopper.is_alive():
+        kaleido._global_server._initialized = False  # no public way: kaleido's atexit close would wait forever
+        return False
+    return True
 
 
 # ------------------------------------------------------------------------------------------------ timeline

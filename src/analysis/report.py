@@ -27,6 +27,7 @@ from .figures import (
     move_source,
     network_figure,
     set_height,
+    stop_png_server,
     timeline_figure,
     to_png,
 )
@@ -261,5 +262,5 @@ def write_report(schedule: Schedule, out: Path, png: bool = False, ctx: ChartCon
                     target.write_bytes(to_png(fig, preset))
                     written.append(target)
         finally:
-            kaleido.stop_sync_server(silence_warnings=True)
+            stop_png_server()
     return written
