@@ -274,16 +274,27 @@ def png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
+NO_SKELETON_JS = "() => !document.querySelector('[data-testid^=\"stSkeleton\"]')"
+"""True once no element is drawn as a grey placeholder (Streamlit shows one while an element's code loads)."""
+
+
+def _wait_drawn(page: Page, charts: int) -> None:
+    """:func:`wait_rendered`, then until no placeholder is left: a screenshot shows the elements themselves."""
+    wait_rendered(page, charts)
+    page.wait_for_function(NO_SKELETON_JS, timeout=RENDER_TIMEOUT_MS, polling=50)
+
+
 def screenshot(page: Page, name: str, charts: int) -> tuple[Path, Path]:
     """Write ``<name>.png`` (1400×900) and ``<name>-full.png`` (viewport grown to the main area's height).
 
-    The main scroll container is ``stMain``, not the document, so Playwright's ``full_page`` would stop at
-    the viewport; the viewport is grown instead, and put back afterwards.
+    Each is taken once the page is rendered and no element is still a placeholder. The main scroll container
+    is ``stMain``, not the document, so Playwright's ``full_page`` would stop at the viewport; the viewport is
+    grown instead, and put back afterwards.
     """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shot, full = SCREENSHOTS / f"{name}.png", SCREENSHOTS / f"{name}-full.png"
     page.set_viewport_size(VIEWPORT)
-    wait_rendered(page, charts)
+    _wait_drawn(page, charts)
     page.screenshot(path=shot)
     height = 0
     for _ in range(5):  # growing the viewport can reflow the page; stop once the height is stable
@@ -293,7 +304,7 @@ def screenshot(page: Page, name: str, charts: int) -> tuple[Path, Path]:
         height = new
         page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], height)})
         page.wait_for_timeout(150)
-    wait_rendered(page, charts)
+    _wait_drawn(page, charts)
     page.screenshot(path=full)
     page.set_viewport_size(VIEWPORT)
     return shot, full
