@@ -274,6 +274,8 @@ def png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
+NEXT_FRAMES_JS = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+"""Resolves after two animation frames: whatever the page changed before has been laid out and painted."""
 NO_SKELETON_JS = "() => !document.querySelector('[data-testid^=\"stSkeleton\"]')"
 """True once no element is drawn as a grey placeholder (Streamlit shows one while an element's code loads)."""
 
@@ -303,7 +305,7 @@ def screenshot(page: Page, name: str, charts: int) -> tuple[Path, Path]:
             break
         height = new
         page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], height)})
-        page.wait_for_timeout(150)
+        page.evaluate(NEXT_FRAMES_JS)  # the reflow of the new size has been laid out and painted
     _wait_drawn(page, charts)
     page.screenshot(path=full)
     page.set_viewport_size(VIEWPORT)
