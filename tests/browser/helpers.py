@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import ConsoleMessage, Error, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -280,10 +281,25 @@ NO_SKELETON_JS = "() => !document.querySelector('[data-testid^=\"stSkeleton\"]')
 """True once no element is drawn as a grey placeholder (Streamlit shows one while an element's code loads)."""
 
 
-def _wait_drawn(page: Page, charts: int) -> None:
-    """:func:`wait_rendered`, then until no placeholder is left: a screenshot shows the elements themselves."""
+def wait_drawn(page: Page, charts: int = 0) -> None:
+    """:func:`wait_rendered`, then until no placeholder is left: what a test measures or shoots next is the
+    elements themselves, not the grey boxes Streamlit draws while their code loads."""
     wait_rendered(page, charts)
     page.wait_for_function(NO_SKELETON_JS, timeout=RENDER_TIMEOUT_MS, polling=50)
+
+
+def settle(page: Page, condition_js: str, timeout_ms: float = 15_000) -> bool:
+    """Wait until ``condition_js`` (a JS function of no arguments) holds, for at most ``timeout_ms``; True if it did.
+
+    For layout checks: on a busy machine a page can be measured mid-reflow (a scrollbar appearing, a grid
+    taking its final width), one pixel wider for a moment. Waiting for the condition lets that pass; a
+    problem that lasts is still there when the test measures afterwards.
+    """
+    try:
+        page.wait_for_function(condition_js, timeout=timeout_ms)
+    except PlaywrightTimeoutError:
+        return False
+    return True
 
 
 def screenshot(page: Page, name: str, charts: int) -> tuple[Path, Path]:
@@ -296,7 +312,7 @@ def screenshot(page: Page, name: str, charts: int) -> tuple[Path, Path]:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shot, full = SCREENSHOTS / f"{name}.png", SCREENSHOTS / f"{name}-full.png"
     page.set_viewport_size(VIEWPORT)
-    _wait_drawn(page, charts)
+    wait_drawn(page, charts)
     page.screenshot(path=shot)
     height = 0
     for _ in range(5):  # growing the viewport can reflow the page; stop once the height is stable
@@ -306,7 +322,7 @@ def screenshot(page: Page, name: str, charts: int) -> tuple[Path, Path]:
         height = new
         page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], height)})
         page.evaluate(NEXT_FRAMES_JS)  # the reflow of the new size has been laid out and painted
-    _wait_drawn(page, charts)
+    wait_drawn(page, charts)
     page.screenshot(path=full)
     page.set_viewport_size(VIEWPORT)
     return shot, full

@@ -3,7 +3,6 @@ page, open Changes, and see the detention session's move as an arrow, the change
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import re
@@ -17,7 +16,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from tests.older_version import OLDER_AS_OF, older_page_bytes
 
 from .capture_helpers import BUNDLED, go, new_page, no_exception, set_as_of, start_server, upload, wait_footer, write
-from .helpers import SCREENSHOTS, StreamlitServer, choose_option, wait_rendered
+from .helpers import SCREENSHOTS, StreamlitServer, choose_option, settle, wait_rendered
 
 pytestmark = pytest.mark.browser
 
@@ -127,9 +126,7 @@ def settled_size(page: Page, timeout_ms: float = 15_000) -> dict[str, int]:
     On a busy machine the page can be measured mid-reflow (the vertical scrollbar appearing), one pixel wider
     for a moment: wait for the condition; an overflow that lasts is still reported.
     """
-    with contextlib.suppress(PlaywrightTimeoutError):
-        page.wait_for_function(f"() => {{ const s = ({OVERFLOW_JS})(); return s.scroll <= s.client; }}",
-                               timeout=timeout_ms)
+    settle(page, f"() => {{ const s = ({OVERFLOW_JS})(); return s.scroll <= s.client; }}", timeout_ms)
     return page.evaluate(OVERFLOW_JS)
 
 
@@ -152,5 +149,5 @@ def test_captures_changes_and_data_fit_every_width(browser: Browser, server: Str
         size = settled_size(page)
         assert size["scroll"] <= size["client"], f"{name} at {width}px overflows sideways: {size}"
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=False)
+        page.screenshot(path=SCREENSHOTS / f"{name}-{width}-two-captures.png", full_page=False)
     page.context.close()

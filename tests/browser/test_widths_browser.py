@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page
 
-from .helpers import ACTION_TIMEOUT_MS, PAGES, RENDER_TIMEOUT_MS, SCREENSHOTS, PageSpec, page_state, wait_rendered
+from .helpers import ACTION_TIMEOUT_MS, PAGES, RENDER_TIMEOUT_MS, SCREENSHOTS, PageSpec, page_state, settle, wait_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -97,9 +97,10 @@ def test_page_fits_the_width(browser: Browser, app_url: str, spec: PageSpec, wid
     try:
         page = context.new_page()
         page.goto(spec.path)
-        wait_rendered(page, len(spec.charts))
+        wait_drawn(page, len(spec.charts))
         assert page_state(page)["exceptions"] == [], f"{spec.path} at {width} px shows a Streamlit exception"
 
+        settle(page, f"() => ({OVERFLOW_JS})().every((o) => o.scroll <= o.client)")
         overflow = [o for o in page.evaluate(OVERFLOW_JS) if o["scroll"] > o["client"]]
         assert overflow == [], f"{spec.path} at {width} px: the main area scrolls sideways: {overflow}"
 
@@ -109,7 +110,7 @@ def test_page_fits_the_width(browser: Browser, app_url: str, spec: PageSpec, wid
         overlaps = page.evaluate(OVERLAP_JS)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         _grow_to_content(page, width, height)
-        wait_rendered(page, len(spec.charts))
+        wait_drawn(page, len(spec.charts))
         page.screenshot(path=SCREENSHOTS / f"{spec.name}-{width}.png")
         assert overlaps == [], f"{spec.path} at {width} px: chart texts overlap:\n" + "\n".join(overlaps[:20])
     finally:
